@@ -1,0 +1,237 @@
+# fs-utils: top-level GNU Makefile.
+#
+#   make                 build libraries and programs into $(O)
+#   make check           build and run the whole test suite (kyua)
+#   make check SANITIZE=1  the same under AddressSanitizer + UBSan
+#   make demo            build an FFS image and show fsu_ls / fsu_cat on it
+#   make bench           benchmarks against the peer tools
+#   make install         install into $(DESTDIR)$(PREFIX)
+#
+# Layers (see README.md): lib/ (hypercalls) <- kern/ (embedded kernel)
+# <- ukfs/ (libukfs) <- cmd/ (shared command code) <- fsu_*/ (programs).
+
+PREFIX	?= /usr/local
+DESTDIR	?=
+BINDIR	 = $(PREFIX)/bin
+LIBDIR	 = $(PREFIX)/lib
+INCDIR	 = $(PREFIX)/include
+MANDIR	 = $(PREFIX)/share/man
+
+CC	?= cc
+AR	?= ar
+OPT	?= -O2
+CFLAGS	?= $(OPT) -g
+
+ifeq ($(SANITIZE),1)
+O	?= obj-san
+SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer \
+	   -fno-sanitize-recover=undefined
+else
+O	?= obj
+SANFLAGS =
+endif
+
+WARNS	 = -Wall -Wextra -Wmissing-prototypes -Wstrict-prototypes -Wshadow \
+	   -Wpointer-arith -Wno-unused-parameter
+ifeq ($(WERROR),1)
+WARNS	+= -Werror
+endif
+
+BASEFLAGS = -std=c11 -fPIC -MMD -MP $(WARNS) $(SANFLAGS) $(CFLAGS)
+HOSTFLAGS = $(BASEFLAGS) -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
+# kern/ sees only freestanding headers and lib/hyp.h.
+GCCINC	:= $(shell $(CC) -print-file-name=include)
+KERNFLAGS = $(BASEFLAGS) -ffreestanding -nostdinc -isystem $(GCCINC) \
+	   -fvisibility=hidden
+LDFLAGS	?=
+LDLIBS	 = -lpthread
+
+# ---------------------------------------------------------------- sources
+
+LIB_SRCS = \
+	lib/hyp_errno.c \
+	lib/hyp_file.c \
+	lib/hyp_misc.c \
+	lib/hyp_thread.c
+
+KERN_CORE_SRCS = \
+	kern/kern_init.c \
+	kern/kern_kmem.c \
+	kern/kern_lock.c \
+	kern/kern_subr.c
+
+KERN_BLK_SRCS =
+
+KERN_PART_SRCS =
+
+KERN_VFS_SRCS =
+
+KERN_ROOTFS_SRCS =
+
+KERN_FFS_SRCS =
+
+KERN_SRCS = $(KERN_CORE_SRCS) $(KERN_BLK_SRCS) $(KERN_PART_SRCS) \
+	$(KERN_VFS_SRCS) $(KERN_ROOTFS_SRCS) $(KERN_FFS_SRCS)
+
+UKFS_SRCS =
+
+CMD_SRCS =
+
+# One directory per program; each holds PROG.c (and maybe more) + PROG.1.
+PROGS =
+
+# ------------------------------------------------------------------ tests
+# C test programs (atf-c): tests/<area>/t_<name>.c linked with the kernel
+# archives, and shell tests (atf-sh): tests/<area>/t_<name>.sh.
+
+TESTS_C_KERN = \
+	tests/kern/t_kmem
+
+TESTS_C_BLK =
+
+TESTS_C_PART =
+
+TESTS_C_VFS =
+
+TESTS_C_UKFS =
+
+TESTS_C_FFS =
+
+TESTS_SH =
+
+TESTS_C = $(TESTS_C_KERN) $(TESTS_C_BLK) $(TESTS_C_PART) $(TESTS_C_VFS) \
+	$(TESTS_C_UKFS) $(TESTS_C_FFS)
+
+KYUAFILES = tests/Kyuafile tests/kern/Kyuafile
+
+# ------------------------------------------------------------------ rules
+
+LIB_OBJS  = $(LIB_SRCS:%.c=$(O)/%.o)
+KERN_OBJS = $(KERN_SRCS:%.c=$(O)/%.o)
+UKFS_OBJS = $(UKFS_SRCS:%.c=$(O)/%.o)
+CMD_OBJS  = $(CMD_SRCS:%.c=$(O)/%.o)
+
+LIBHYP	= $(O)/lib/libhyp.a
+LIBKERN	= $(O)/kern/libkern.a
+LIBUKFS	= $(O)/ukfs/libukfs.a
+LIBUKFS_SO = $(O)/ukfs/libukfs.so
+LIBFSU	= $(O)/cmd/libfsu.a
+KERN_IMPORTS_OK = $(O)/kern/.imports-ok
+
+PROG_BINS = $(PROGS:%=$(O)/bin/%)
+TEST_BINS = $(TESTS_C:%=$(O)/%) $(TESTS_SH:%=$(O)/%) \
+	$(KYUAFILES:%=$(O)/%)
+
+ATF_CFLAGS := $(shell pkg-config --cflags atf-c 2>/dev/null)
+ATF_LIBS   := $(shell pkg-config --libs atf-c 2>/dev/null || echo -latf-c)
+
+.PHONY: all check demo bench install clean lint
+.DEFAULT_GOAL := all
+
+all: $(LIBHYP) $(LIBKERN) $(KERN_IMPORTS_OK) $(if $(UKFS_SRCS),$(LIBUKFS) \
+	$(LIBUKFS_SO) $(O)/ukfs/ukfs.pc) $(if $(CMD_SRCS),$(LIBFSU)) \
+	$(PROG_BINS)
+
+$(O)/lib/%.o: lib/%.c
+	@mkdir -p $(@D)
+	$(CC) $(HOSTFLAGS) -c -o $@ $<
+
+$(O)/kern/%.o: kern/%.c
+	@mkdir -p $(@D)
+	$(CC) $(KERNFLAGS) -c -o $@ $<
+
+$(O)/ukfs/%.o: ukfs/%.c
+	@mkdir -p $(@D)
+	$(CC) $(HOSTFLAGS) -c -o $@ $<
+
+$(O)/cmd/%.o: cmd/%.c
+	@mkdir -p $(@D)
+	$(CC) $(HOSTFLAGS) -c -o $@ $<
+
+$(O)/fsu_%.o: fsu_%.c
+	@mkdir -p $(@D)
+	$(CC) $(HOSTFLAGS) -Iukfs -Icmd -c -o $@ $<
+
+$(LIBHYP): $(LIB_OBJS)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(LIBKERN): $(KERN_OBJS)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(LIBUKFS): $(UKFS_OBJS)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(LIBFSU): $(CMD_OBJS)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+# The shared library carries the whole stack but exports only ukfs_*.
+$(LIBUKFS_SO): $(UKFS_OBJS) $(KERN_OBJS) $(LIB_OBJS) ukfs/ukfs.map
+	$(CC) -shared -Wl,-soname,libukfs.so.1 \
+	    -Wl,--version-script=ukfs/ukfs.map $(SANFLAGS) -o $@ \
+	    $(UKFS_OBJS) $(KERN_OBJS) $(LIB_OBJS) $(LDLIBS)
+
+$(O)/ukfs/ukfs.pc: ukfs/ukfs.pc.in
+	sed -e 's|@PREFIX@|$(PREFIX)|g' $< > $@
+
+# kern/ may import nothing from the host but hyp_* and pure libc helpers.
+$(KERN_IMPORTS_OK): $(KERN_OBJS) tests/check_kern_imports.sh
+	sh tests/check_kern_imports.sh $(KERN_OBJS)
+	@touch $@
+
+# Programs: fsu_X/fsu_X.c (plus any fsu_X/*.c listed in fsu_X_EXTRA).
+.SECONDEXPANSION:
+$(O)/bin/%: $(O)/$$*/$$*.o $$(patsubst %.c,$(O)/%.o,$$($$*_EXTRA)) $(LIBFSU) \
+	    $(LIBUKFS) $(LIBKERN) $(LIBHYP)
+	@mkdir -p $(@D)
+	$(CC) $(SANFLAGS) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIBFSU) \
+	    $(LIBUKFS) $(LIBKERN) $(LIBHYP) $($*_LIBS) $(LDLIBS)
+
+# Tests.
+$(O)/tests/%.o: tests/%.c
+	@mkdir -p $(@D)
+	$(CC) $(HOSTFLAGS) $(ATF_CFLAGS) -c -o $@ $<
+
+$(O)/tests/%: $(O)/tests/%.o $(O)/tests/common/h_util.o \
+	    $(if $(UKFS_SRCS),$(LIBUKFS)) $(LIBKERN) $(LIBHYP)
+	$(CC) $(SANFLAGS) $(LDFLAGS) -o $@ $^ $(ATF_LIBS) $(LDLIBS)
+
+$(O)/tests/%: tests/%.sh
+	@mkdir -p $(@D)
+	cp $< $@
+	chmod +x $@
+
+$(KYUAFILES:%=$(O)/%): $(O)/%: %
+	@mkdir -p $(@D)
+	cp $< $@
+
+.SECONDARY:
+
+check: all $(TEST_BINS)
+	@sh tests/run.sh $(O)
+
+demo: all
+	@sh tests/demo.sh $(O)
+
+bench: all
+	@sh bench/run.sh $(O)
+
+install: all
+	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR)/pkgconfig \
+	    $(DESTDIR)$(INCDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man3
+	$(if $(PROG_BINS),install -m 755 $(PROG_BINS) $(DESTDIR)$(BINDIR))
+	$(if $(UKFS_SRCS),install -m 644 $(LIBUKFS) $(DESTDIR)$(LIBDIR); \
+	    install -m 755 $(LIBUKFS_SO) $(DESTDIR)$(LIBDIR)/libukfs.so.1; \
+	    ln -sf libukfs.so.1 $(DESTDIR)$(LIBDIR)/libukfs.so; \
+	    install -m 644 ukfs/ukfs.h $(DESTDIR)$(INCDIR); \
+	    install -m 644 ukfs/ukfs.3 $(DESTDIR)$(MANDIR)/man3; \
+	    install -m 644 $(O)/ukfs/ukfs.pc $(DESTDIR)$(LIBDIR)/pkgconfig)
+	$(foreach p,$(PROGS),install -m 644 $(p)/$(p).1 $(DESTDIR)$(MANDIR)/man1;)
+
+clean:
+	rm -rf obj obj-san
+
+-include $(shell find $(O) -name '*.d' 2>/dev/null)

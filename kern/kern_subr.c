@@ -1,0 +1,172 @@
+/*
+ * kern_subr.c: console messages, panic, parameters from the environment,
+ * clocks (with the SOURCE_DATE_EPOCH clamp) and random numbers.
+ */
+#include "sys/param.h"
+#include "sys/systm.h"
+#include "../lib/hyp.h"
+
+int kernel_verbose;
+
+void
+kvprintf(const char *fmt, va_list ap)
+{
+	char buf[512];
+	int n;
+
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	if (n < 0)
+		return;
+	if ((size_t)n >= sizeof(buf))
+		n = sizeof(buf) - 1;
+	hyp_console_write(buf, (size_t)n);
+}
+
+void
+kprintf(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	kvprintf(fmt, ap);
+	va_end(ap);
+}
+
+void
+kverbose(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!kernel_verbose)
+		return;
+	va_start(ap, fmt);
+	kvprintf(fmt, ap);
+	va_end(ap);
+}
+
+void
+panic(const char *fmt, ...)
+{
+	va_list ap;
+
+	kprintf("panic: ");
+	va_start(ap, fmt);
+	kvprintf(fmt, ap);
+	va_end(ap);
+	kprintf("\n");
+	hyp_abort();
+}
+
+int
+kparam_get(const char *name, char *buf, size_t len)
+{
+	return hyp_getenv(name, buf, len);
+}
+
+/*
+ * A number from the environment: decimal, with an optional k, m or g
+ * suffix (powers of 1024).  EINVAL for anything else or an overflow.
+ */
+int
+kparam_getnum(const char *name, uint64_t *vp)
+{
+	char buf[64], *p;
+	uint64_t v = 0, mul = 1;
+	int error;
+
+	if ((error = kparam_get(name, buf, sizeof(buf))) != 0)
+		return error == ENAMETOOLONG ? EINVAL : error;
+	p = buf;
+	if (*p < '0' || *p > '9')
+		return EINVAL;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		if (v > (UINT64_MAX - 9) / 10)
+			return EINVAL;
+		v = v * 10 + (uint64_t)(*p - '0');
+	}
+	switch (*p) {
+	case 'k': case 'K':
+		mul = 1024;
+		p++;
+		break;
+	case 'm': case 'M':
+		mul = 1024 * 1024;
+		p++;
+		break;
+	case 'g': case 'G':
+		mul = 1024 * 1024 * 1024;
+		p++;
+		break;
+	}
+	if (*p != '\0' || (v != 0 && v > UINT64_MAX / mul))
+		return EINVAL;
+	*vp = v * mul;
+	return 0;
+}
+
+void
+getnanotime(struct ktimespec *ts)
+{
+	int64_t sec;
+	long nsec;
+
+	if (hyp_clock_gettime(HYP_CLOCK_REALTIME, &sec, &nsec) != 0) {
+		sec = 0;
+		nsec = 0;
+	}
+	ts->tv_sec = sec;
+	ts->tv_nsec = (int32_t)nsec;
+}
+
+/*
+ * SOURCE_DATE_EPOCH: when set, no time the kernel writes is later than it,
+ * so that images built twice from the same input are identical.
+ */
+static struct {
+	bool	checked;
+	bool	set;
+	int64_t	epoch;
+} sde;
+
+static void
+sde_check(void)
+{
+	uint64_t v;
+
+	if (sde.checked)
+		return;
+	sde.checked = true;
+	if (kparam_getnum("SOURCE_DATE_EPOCH", &v) == 0 &&
+	    v <= (uint64_t)INT64_MAX) {
+		sde.set = true;
+		sde.epoch = (int64_t)v;
+	}
+}
+
+void
+kclock_clamp(struct ktimespec *ts)
+{
+	sde_check();
+	if (sde.set && ts->tv_sec >= sde.epoch) {
+		ts->tv_sec = sde.epoch;
+		ts->tv_nsec = 0;
+	}
+}
+
+/* The time stamp a file system writes for "now". */
+void
+vfs_timestamp(struct ktimespec *ts)
+{
+	getnanotime(ts);
+	kclock_clamp(ts);
+}
+
+uint32_t
+karc4random(void)
+{
+	uint32_t v;
+
+	if (hyp_getrandom(&v, sizeof(v)) != 0)
+		v = 0x9e3779b9;
+	return v;
+}
