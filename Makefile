@@ -60,7 +60,8 @@ KERN_CORE_SRCS = \
 	kern/kern_lock.c \
 	kern/kern_subr.c
 
-KERN_BLK_SRCS =
+KERN_BLK_SRCS = \
+	kern/dev/blk.c
 
 KERN_PART_SRCS =
 
