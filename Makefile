@@ -88,7 +88,8 @@ PROGS =
 TESTS_C_KERN = \
 	tests/kern/t_kmem
 
-TESTS_C_BLK =
+TESTS_C_BLK = \
+	tests/blk/t_blk
 
 TESTS_C_PART =
 
@@ -103,7 +104,7 @@ TESTS_SH =
 TESTS_C = $(TESTS_C_KERN) $(TESTS_C_BLK) $(TESTS_C_PART) $(TESTS_C_VFS) \
 	$(TESTS_C_UKFS) $(TESTS_C_FFS)
 
-KYUAFILES = tests/Kyuafile tests/kern/Kyuafile
+KYUAFILES = tests/Kyuafile tests/kern/Kyuafile tests/blk/Kyuafile
 
 # ------------------------------------------------------------------ rules
 
