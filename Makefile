@@ -58,6 +58,7 @@ KERN_CORE_SRCS = \
 	kern/kern_init.c \
 	kern/kern_kmem.c \
 	kern/kern_lock.c \
+	kern/kern_proc.c \
 	kern/kern_subr.c
 
 KERN_BLK_SRCS = \
@@ -65,16 +66,28 @@ KERN_BLK_SRCS = \
 
 KERN_PART_SRCS =
 
-KERN_VFS_SRCS =
+KERN_VFS_SRCS = \
+	kern/vfs/vfs_bio.c \
+	kern/vfs/vfs_disk.c \
+	kern/vfs/vfs_init.c \
+	kern/vfs/vfs_lookup.c \
+	kern/vfs/vfs_mount.c \
+	kern/vfs/vfs_page.c \
+	kern/vfs/vfs_syscalls.c \
+	kern/vfs/vfs_vnode.c \
+	kern/vfs/vfs_vnops.c
 
-KERN_ROOTFS_SRCS =
+KERN_ROOTFS_SRCS = \
+	kern/fs/rootfs/rootfs_vfsops.c \
+	kern/fs/rootfs/rootfs_vnops.c
 
 KERN_FFS_SRCS =
 
 KERN_SRCS = $(KERN_CORE_SRCS) $(KERN_BLK_SRCS) $(KERN_PART_SRCS) \
 	$(KERN_VFS_SRCS) $(KERN_ROOTFS_SRCS) $(KERN_FFS_SRCS)
 
-UKFS_SRCS =
+UKFS_SRCS = \
+	ukfs/ukfs.c
 
 CMD_SRCS =
 

@@ -12,8 +12,14 @@
 #include "sys/kmem.h"
 #include "sys/lock.h"
 #include "sys/systm.h"
+#include "sys/buf.h"
+#include "sys/genfs.h"
+#include "sys/mount.h"
+#include "sys/proc.h"
+#include "sys/vnode.h"
 
 extern struct kmutex kernel_lock;
+
 
 static int
 kern_lock_init(void)
@@ -45,6 +51,11 @@ static const struct boot_step {
 	{ "verbose",	kern_verbose_init,	NULL },
 	{ "kmem",	kmem_init,		kmem_fini },
 	{ "kernel_lock", kern_lock_init,	kern_lock_fini },
+	{ "vcache",	vfs_vnode_init,		vfs_vnode_fini },
+	{ "bufcache",	bufinit,		buffini },
+	{ "pagecache",	vfs_page_init,		vfs_page_fini },
+	{ "vfs",	vfs_init,		vfs_fini },
+	{ "proc0",	vfs_proc0_init,		vfs_proc0_fini },
 };
 
 static int boot_done;		/* number of steps completed */

@@ -170,3 +170,49 @@ karc4random(void)
 		v = 0x9e3779b9;
 	return v;
 }
+
+static void
+swapbytes(char *a, char *b, size_t sz)
+{
+	char t;
+
+	while (sz-- > 0) {
+		t = *a;
+		*a++ = *b;
+		*b++ = t;
+	}
+}
+
+static void
+siftdown(char *base, size_t root, size_t n, size_t sz,
+    int (*cmp)(const void *, const void *))
+{
+	size_t child;
+
+	while ((child = 2 * root + 1) < n) {
+		if (child + 1 < n &&
+		    cmp(base + child * sz, base + (child + 1) * sz) < 0)
+			child++;
+		if (cmp(base + root * sz, base + child * sz) >= 0)
+			return;
+		swapbytes(base + root * sz, base + child * sz, sz);
+		root = child;
+	}
+}
+
+/* Heap sort: in place, O(n log n), no allocation, not stable. */
+void
+ksort(void *base, size_t n, size_t sz, int (*cmp)(const void *, const void *))
+{
+	char *b = base;
+	size_t i;
+
+	if (n < 2)
+		return;
+	for (i = n / 2; i-- > 0;)
+		siftdown(b, i, n, sz, cmp);
+	for (i = n - 1; i > 0; i--) {
+		swapbytes(b, b + i * sz, sz);
+		siftdown(b, 0, i, sz, cmp);
+	}
+}

@@ -63,6 +63,9 @@ void	getnanotime(struct ktimespec *);
 void	vfs_timestamp(struct ktimespec *);
 void	kclock_clamp(struct ktimespec *);
 
+/* In-place sort (heap sort). */
+void	ksort(void *, size_t, size_t, int (*)(const void *, const void *));
+
 /* Random numbers (for generation numbers and fs ids). */
 uint32_t karc4random(void);
 

@@ -1,0 +1,379 @@
+/*
+ * vfs_bio.c: the buffer cache (see buf.h for the interface).
+ *
+ * Buffers live in one hash table keyed by (device vnode, block number).
+ * A buffer that nobody holds is on the LRU queue, dirty or not; a dirty
+ * (delayed-write) buffer is also on its device vnode's dirty list.  The
+ * cache keeps at most buf_budget bytes: getblk() evicts from the LRU head,
+ * writing dirty buffers first, before growing past it.  The kernel memory
+ * allocator's reclaim hook only drops clean buffers, since it may not do
+ * I/O.
+ *
+ * The kernel is single-threaded under the kernel lock, so a buffer that
+ * is busy when getblk() asks for it can only mean a caller asked twice
+ * for the same block; that is a bug and panics.
+ */
+#include "../sys/param.h"
+#include "../sys/buf.h"
+#include "../sys/kmem.h"
+#include "../sys/queue.h"
+#include "../sys/systm.h"
+#include "../sys/vnode.h"
+#include "../dev/blk.h"
+
+#define BUF_NBUCKETS	4096
+#define BUF_DEFBUDGET	(16 * 1024 * 1024)
+
+LIST_HEAD(bufhash, buf);
+TAILQ_HEAD(bufq, buf);
+
+static struct {
+	struct bufhash	*hash;
+	struct bufq	lru;
+	uint64_t	bytes;		/* data bytes cached */
+	uint64_t	budget;
+	struct bufstats	stats;
+} bc;
+
+static size_t buf_reclaim(size_t);
+
+int
+bufinit(void)
+{
+	uint64_t lim;
+
+	bc.hash = kmem_zalloc(BUF_NBUCKETS * sizeof(*bc.hash));
+	if (bc.hash == NULL)
+		return ENOMEM;
+	TAILQ_INIT(&bc.lru);
+	bc.bytes = 0;
+	memset(&bc.stats, 0, sizeof(bc.stats));
+	lim = kmem_limit();
+	bc.budget = lim != 0 ? MAX(lim / 4, 256 * 1024) : BUF_DEFBUDGET;
+	kmem_reclaim_register(buf_reclaim);
+	return 0;
+}
+
+void
+buffini(void)
+{
+	KASSERTMSG(bc.bytes == 0 && TAILQ_EMPTY(&bc.lru),
+	    "buffini: %llu bytes still cached", (unsigned long long)bc.bytes);
+	kmem_free(bc.hash, BUF_NBUCKETS * sizeof(*bc.hash));
+	bc.hash = NULL;
+}
+
+static struct bufhash *
+bufhash(const struct vnode *vp, daddr_t blkno)
+{
+	uint64_t h = (uint64_t)(uintptr_t)vp ^ ((uint64_t)blkno *
+	    0x9e3779b97f4a7c15ULL);
+
+	return &bc.hash[(h ^ (h >> 31)) & (BUF_NBUCKETS - 1)];
+}
+
+static struct buf *
+incore(const struct vnode *vp, daddr_t blkno)
+{
+	struct buf *bp;
+
+	LIST_FOREACH(bp, bufhash(vp, blkno), b_hash)
+		if (bp->b_vp == vp && bp->b_blkno == blkno)
+			return bp;
+	return NULL;
+}
+
+/* Free a buffer that is off the LRU queue. */
+static void
+buf_free(struct buf *bp)
+{
+	if (bp->b_flags & B_DELWRI)
+		TAILQ_REMOVE(&bp->b_vp->v_dirtyblkhd, bp, b_vnbufs);
+	LIST_REMOVE(bp, b_hash);
+	bc.bytes -= (uint64_t)bp->b_bcount;
+	kmem_free(bp->b_data, (size_t)bp->b_bcount);
+	kmem_free(bp, sizeof(*bp));
+}
+
+static int
+buf_io(struct buf *bp, int rw)
+{
+	struct blkdev *bd = bp->b_vp->v_blkdev;
+	size_t done = 0;
+	int error;
+
+	KASSERT(bd != NULL);
+	if (rw == BLK_READ)
+		error = blk_read(bd, (uint64_t)bp->b_blkno << DEV_BSHIFT,
+		    bp->b_data, (size_t)bp->b_bcount, &done);
+	else
+		error = blk_write(bd, (uint64_t)bp->b_blkno << DEV_BSHIFT,
+		    bp->b_data, (size_t)bp->b_bcount, 0, &done);
+	if (error == 0 && done != (size_t)bp->b_bcount)
+		error = EIO;	/* past the end of the device */
+	return error;
+}
+
+/* Write a delayed-write buffer that is off the LRU queue, keep it clean. */
+static int
+buf_writeout(struct buf *bp)
+{
+	int error;
+
+	error = buf_io(bp, BLK_WRITE);
+	bc.stats.bs_writes++;
+	TAILQ_REMOVE(&bp->b_vp->v_dirtyblkhd, bp, b_vnbufs);
+	bp->b_flags &= ~B_DELWRI;
+	if (error != 0) {
+		bp->b_flags |= B_ERROR;
+		bp->b_error = error;
+	}
+	return error;
+}
+
+/* Evict LRU buffers until `need' more bytes fit in the budget. */
+static void
+buf_evict(uint64_t need)
+{
+	struct buf *bp;
+
+	while (bc.bytes + need > bc.budget &&
+	    (bp = TAILQ_FIRST(&bc.lru)) != NULL) {
+		TAILQ_REMOVE(&bc.lru, bp, b_lru);
+		if (bp->b_flags & B_DELWRI)
+			(void)buf_writeout(bp);
+		buf_free(bp);
+	}
+}
+
+/* kmem reclaim hook: drop clean, unheld buffers; no I/O. */
+static size_t
+buf_reclaim(size_t want)
+{
+	struct buf *bp, *nbp;
+	size_t got = 0;
+
+	if (bc.hash == NULL)
+		return 0;
+	TAILQ_FOREACH_SAFE(bp, &bc.lru, b_lru, nbp) {
+		if (got >= want)
+			break;
+		if (bp->b_flags & B_DELWRI)
+			continue;
+		TAILQ_REMOVE(&bc.lru, bp, b_lru);
+		got += (size_t)bp->b_bcount + sizeof(*bp);
+		buf_free(bp);
+	}
+	return got;
+}
+
+/*
+ * Return the buffer for `size' bytes at blkno of device vnode vp, busy.
+ * B_DONE tells whether its contents are valid.
+ */
+int
+getblk(struct vnode *vp, daddr_t blkno, int size, struct buf **bpp)
+{
+	struct buf *bp;
+	int error;
+
+	KASSERT(size > 0 && size <= MAXPHYS && size % DEV_BSIZE == 0);
+	if ((bp = incore(vp, blkno)) != NULL) {
+		KASSERTMSG((bp->b_flags & B_BUSY) == 0,
+		    "getblk: block %lld already busy", (long long)blkno);
+		TAILQ_REMOVE(&bc.lru, bp, b_lru);
+		if (bp->b_bcount == size) {
+			bp->b_flags |= B_BUSY;
+			bc.stats.bs_hits++;
+			*bpp = bp;
+			return 0;
+		}
+		/* Same block, other size: write the old one and replace. */
+		error = (bp->b_flags & B_DELWRI) ? buf_writeout(bp) : 0;
+		buf_free(bp);
+		if (error != 0)
+			return error;
+	}
+	bc.stats.bs_misses++;
+	buf_evict((uint64_t)size);
+	if ((bp = kmem_zalloc(sizeof(*bp))) == NULL)
+		return ENOMEM;
+	if ((bp->b_data = kmem_alloc((size_t)size)) == NULL) {
+		kmem_free(bp, sizeof(*bp));
+		return ENOMEM;
+	}
+	bp->b_vp = vp;
+	bp->b_blkno = blkno;
+	bp->b_bcount = size;
+	bp->b_flags = B_BUSY;
+	LIST_INSERT_HEAD(bufhash(vp, blkno), bp, b_hash);
+	bc.bytes += (uint64_t)size;
+	*bpp = bp;
+	return 0;
+}
+
+/*
+ * Read a block through the cache.  On error nothing is returned and the
+ * buffer is gone.
+ */
+int
+bread(struct vnode *vp, daddr_t blkno, int size, struct buf **bpp)
+{
+	struct buf *bp;
+	int error;
+
+	if ((error = getblk(vp, blkno, size, &bp)) != 0)
+		return error;
+	if ((bp->b_flags & B_DONE) == 0) {
+		if ((error = buf_io(bp, BLK_READ)) != 0) {
+			brelse(bp, BC_INVAL);
+			return error;
+		}
+		bp->b_flags |= B_DONE;
+	}
+	*bpp = bp;
+	return 0;
+}
+
+/* Give a busy buffer back to the cache (or drop it). */
+void
+brelse(struct buf *bp, int flags)
+{
+	KASSERT(bp->b_flags & B_BUSY);
+	if ((flags & BC_INVAL) || (bp->b_flags & (B_INVAL | B_ERROR)) ||
+	    (bp->b_flags & (B_DONE | B_DELWRI)) == 0) {
+		buf_free(bp);
+		return;
+	}
+	bp->b_flags &= ~B_BUSY;
+	TAILQ_INSERT_TAIL(&bc.lru, bp, b_lru);
+}
+
+/* Write a busy buffer now and release it. */
+int
+bwrite(struct buf *bp)
+{
+	int error;
+
+	KASSERT(bp->b_flags & B_BUSY);
+	if ((bp->b_flags & B_DELWRI) == 0) {
+		bp->b_flags |= B_DELWRI;
+		TAILQ_INSERT_TAIL(&bp->b_vp->v_dirtyblkhd, bp, b_vnbufs);
+	}
+	error = buf_writeout(bp);
+	bp->b_flags |= B_DONE;
+	brelse(bp, 0);
+	return error;
+}
+
+/* Mark a busy buffer dirty and release it; it is written later. */
+void
+bdwrite(struct buf *bp)
+{
+	KASSERT(bp->b_flags & B_BUSY);
+	if ((bp->b_flags & B_DELWRI) == 0) {
+		bp->b_flags |= B_DELWRI;
+		TAILQ_INSERT_TAIL(&bp->b_vp->v_dirtyblkhd, bp, b_vnbufs);
+	}
+	bp->b_flags |= B_DONE;
+	brelse(bp, 0);
+}
+
+static int
+buf_cmp(const void *a, const void *b)
+{
+	const struct buf *x = *(struct buf *const *)a;
+	const struct buf *y = *(struct buf *const *)b;
+
+	return x->b_blkno < y->b_blkno ? -1 : x->b_blkno > y->b_blkno;
+}
+
+/*
+ * Write every delayed-write buffer of device vnode vp, in block order.
+ * Returns the first error; the other buffers are still written.
+ */
+int
+bflush(struct vnode *vp)
+{
+	struct buf *bp, **v;
+	size_t n = 0, i;
+	int error = 0, e;
+
+	TAILQ_FOREACH(bp, &vp->v_dirtyblkhd, b_vnbufs)
+		n++;
+	if (n == 0)
+		return 0;
+	if ((v = kmem_alloc(n * sizeof(*v))) == NULL) {
+		/* No memory to sort: write in list order. */
+		while ((bp = TAILQ_FIRST(&vp->v_dirtyblkhd)) != NULL) {
+			KASSERT((bp->b_flags & B_BUSY) == 0);
+			e = buf_writeout(bp);
+			error = error != 0 ? error : e;
+			if (e != 0) {
+				TAILQ_REMOVE(&bc.lru, bp, b_lru);
+				buf_free(bp);
+			}
+		}
+		return error;
+	}
+	i = 0;
+	TAILQ_FOREACH(bp, &vp->v_dirtyblkhd, b_vnbufs)
+		v[i++] = bp;
+	ksort(v, n, sizeof(*v), buf_cmp);
+	for (i = 0; i < n; i++) {
+		KASSERT((v[i]->b_flags & B_BUSY) == 0);
+		e = buf_writeout(v[i]);
+		error = error != 0 ? error : e;
+		if (e != 0) {
+			TAILQ_REMOVE(&bc.lru, v[i], b_lru);
+			buf_free(v[i]);
+		}
+	}
+	kmem_free(v, n * sizeof(*v));
+	return error;
+}
+
+/*
+ * Forget any cached buffer that starts inside [blkno, blkno + size) of
+ * device vnode vp, dirty or not: the blocks were freed and may be reused
+ * as file data.
+ */
+void
+binval(struct vnode *vp, daddr_t blkno, int size)
+{
+	struct buf *bp;
+	daddr_t b, end = blkno + howmany(size, DEV_BSIZE);
+
+	for (b = blkno; b < end; b++) {
+		if ((bp = incore(vp, b)) == NULL)
+			continue;
+		KASSERT((bp->b_flags & B_BUSY) == 0);
+		TAILQ_REMOVE(&bc.lru, bp, b_lru);
+		buf_free(bp);
+	}
+}
+
+/* Drop every buffer of device vnode vp (after bflush, at unmount). */
+void
+binvalall(struct vnode *vp)
+{
+	struct buf *bp, *nbp;
+	int i;
+
+	for (i = 0; i < BUF_NBUCKETS; i++) {
+		LIST_FOREACH_SAFE(bp, &bc.hash[i], b_hash, nbp) {
+			if (bp->b_vp != vp)
+				continue;
+			KASSERT((bp->b_flags & B_BUSY) == 0);
+			TAILQ_REMOVE(&bc.lru, bp, b_lru);
+			buf_free(bp);
+		}
+	}
+}
+
+void
+buf_getstats(struct bufstats *bs)
+{
+	*bs = bc.stats;
+	bs->bs_bytes = bc.bytes;
+}
