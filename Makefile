@@ -62,7 +62,8 @@ KERN_CORE_SRCS = \
 
 KERN_BLK_SRCS =
 
-KERN_PART_SRCS =
+KERN_PART_SRCS = \
+	kern/dev/part.c
 
 KERN_VFS_SRCS =
 
