@@ -90,7 +90,8 @@ TESTS_C_KERN = \
 
 TESTS_C_BLK =
 
-TESTS_C_PART =
+TESTS_C_PART = \
+	tests/part/t_part
 
 TESTS_C_VFS =
 
@@ -103,7 +104,7 @@ TESTS_SH =
 TESTS_C = $(TESTS_C_KERN) $(TESTS_C_BLK) $(TESTS_C_PART) $(TESTS_C_VFS) \
 	$(TESTS_C_UKFS) $(TESTS_C_FFS)
 
-KYUAFILES = tests/Kyuafile tests/kern/Kyuafile
+KYUAFILES = tests/Kyuafile tests/kern/Kyuafile tests/part/Kyuafile
 
 # ------------------------------------------------------------------ rules
 
