@@ -64,7 +64,8 @@ KERN_CORE_SRCS = \
 KERN_BLK_SRCS = \
 	kern/dev/blk.c
 
-KERN_PART_SRCS =
+KERN_PART_SRCS = \
+	kern/dev/part.c
 
 KERN_VFS_SRCS = \
 	kern/vfs/vfs_bio.c \
@@ -104,7 +105,8 @@ TESTS_C_KERN = \
 TESTS_C_BLK = \
 	tests/blk/t_blk
 
-TESTS_C_PART =
+TESTS_C_PART = \
+	tests/part/t_part
 
 TESTS_C_VFS =
 
@@ -117,7 +119,8 @@ TESTS_SH =
 TESTS_C = $(TESTS_C_KERN) $(TESTS_C_BLK) $(TESTS_C_PART) $(TESTS_C_VFS) \
 	$(TESTS_C_UKFS) $(TESTS_C_FFS)
 
-KYUAFILES = tests/Kyuafile tests/kern/Kyuafile tests/blk/Kyuafile
+KYUAFILES = tests/Kyuafile tests/kern/Kyuafile tests/blk/Kyuafile \
+	tests/part/Kyuafile
 
 # ------------------------------------------------------------------ rules
 
