@@ -90,10 +90,12 @@ KERN_SRCS = $(KERN_CORE_SRCS) $(KERN_BLK_SRCS) $(KERN_PART_SRCS) \
 UKFS_SRCS = \
 	ukfs/ukfs.c
 
-CMD_SRCS =
+CMD_SRCS = \
+	cmd/fsu_mount.c
 
 # One directory per program; each holds PROG.c (and maybe more) + PROG.1.
-PROGS =
+PROGS = \
+	fsu_cat
 
 # ------------------------------------------------------------------ tests
 # C test programs (atf-c): tests/<area>/t_<name>.c linked with the kernel
@@ -164,7 +166,7 @@ $(O)/ukfs/%.o: ukfs/%.c
 
 $(O)/cmd/%.o: cmd/%.c
 	@mkdir -p $(@D)
-	$(CC) $(HOSTFLAGS) -c -o $@ $<
+	$(CC) $(HOSTFLAGS) -Iukfs -c -o $@ $<
 
 $(O)/fsu_%.o: fsu_%.c
 	@mkdir -p $(@D)

@@ -181,9 +181,7 @@ do_mount(struct ukfs *fs, const char *fstype, const char *image,
 		return error;
 	snprintf(fs->uk_mnt, sizeof(fs->uk_mnt), "/mnt/%s",
 	    fs->uk_dev + strlen("/dev/ukfs"));
-	error = ksys_mkdir(fs->uk_proc, "/mnt", 0755);
-	if (error == 0 || error == HYP_EEXIST)
-		error = ksys_mkdir(fs->uk_proc, fs->uk_mnt, 0755);
+	error = ksys_mkdir(fs->uk_proc, fs->uk_mnt, 0755);
 	if (error == 0) {
 		error = ksys_mount(fs->uk_proc, fstype, fs->uk_dev, fs->uk_mnt,
 		    (flags & UKFS_RDONLY) ? KMNT_RDONLY : 0, opts,

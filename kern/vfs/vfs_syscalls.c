@@ -40,10 +40,25 @@ sys_exit(int error)
 	return error;
 }
 
+static int make_node(struct kproc *, const char *, enum vtype, uint32_t,
+    dev_t, const char *);
+
+/* The kernel's process, and the directories of its root file system. */
 int
 vfs_proc0_init(void)
 {
-	return proc_create(&proc0);
+	int error;
+
+	if ((error = proc_create(&proc0)) != 0)
+		return error;
+	if ((error = make_node((struct kproc *)(void *)proc0, "/dev", VDIR,
+	    0755, 0, NULL)) != 0 ||
+	    (error = make_node((struct kproc *)(void *)proc0, "/mnt", VDIR,
+	    0755, 0, NULL)) != 0) {
+		proc_destroy(proc0);
+		proc0 = NULL;
+	}
+	return error;
 }
 
 void

@@ -1,0 +1,260 @@
+/*
+ * fsu_mount.c: the common options of every fsu_* program and the mount of
+ * the image.
+ *
+ * The image may name a partition in the NetBSD fs-utils way,
+ * "disk.img%DISKLABEL:e%", as well as with -p.  When mounting fails
+ * because no file system was recognised and the image has a partition
+ * table, the message lists the partitions so the user can pick one.
+ */
+#include <sys/types.h>
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fsu.h"
+
+int fsu_verbose;
+
+static const char *progname = "fsu";
+static const char *prog_usage = "";
+static struct ukfs *fsu_fs;
+static char *fsu_image;
+
+const char *
+fsu_progname(void)
+{
+	return progname;
+}
+
+void
+fsu_usage(void)
+{
+	fprintf(stderr, "usage: %s [-t fstype] [-o mntopts] [-p partition] "
+	    "[-v] image%s%s\n", progname, prog_usage[0] != '\0' ? " " : "",
+	    prog_usage);
+	fsu_exit(1);
+}
+
+static void
+vwarn_common(const char *fmt, va_list ap, int errnum)
+{
+	fprintf(stderr, "%s: ", progname);
+	if (fmt != NULL)
+		vfprintf(stderr, fmt, ap);
+	if (errnum != 0)
+		fprintf(stderr, "%s%s", fmt != NULL ? ": " : "",
+		    strerror(errnum));
+	fputc('\n', stderr);
+}
+
+void
+fsu_warn(const char *fmt, ...)
+{
+	int e = errno;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vwarn_common(fmt, ap, e);
+	va_end(ap);
+	errno = e;
+}
+
+void
+fsu_warnx(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vwarn_common(fmt, ap, 0);
+	va_end(ap);
+}
+
+void
+fsu_exit(int status)
+{
+	if (fsu_fs != NULL && fsu_unmount(fsu_fs) != 0)
+		status = 1;
+	fflush(stdout);
+	if (ferror(stdout) && status == 0) {
+		fprintf(stderr, "%s: stdout: write error\n", progname);
+		status = 1;
+	}
+	exit(status);
+}
+
+void
+fsu_err(int status, const char *fmt, ...)
+{
+	int e = errno;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vwarn_common(fmt, ap, e);
+	va_end(ap);
+	fsu_exit(status);
+}
+
+void
+fsu_errx(int status, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vwarn_common(fmt, ap, 0);
+	va_end(ap);
+	fsu_exit(status);
+}
+
+int
+fsu_unmount(struct ukfs *fs)
+{
+	if (fs == fsu_fs)
+		fsu_fs = NULL;
+	if (ukfs_release(fs, 0) == -1) {
+		fsu_warn("%s", fsu_image != NULL ? fsu_image : "image");
+		return 1;
+	}
+	return 0;
+}
+
+/* Split "disk.img%DISKLABEL:e%" into the image and the partition. */
+static char *
+split_partition(char *image, const char **partp)
+{
+	size_t len = strlen(image);
+	char *p;
+
+	if (len < 3 || image[len - 1] != '%')
+		return image;
+	image[len - 1] = '\0';
+	if ((p = strrchr(image, '%')) == NULL) {
+		image[len - 1] = '%';
+		return image;
+	}
+	*p = '\0';
+	*partp = p + 1;
+	return image;
+}
+
+/* No file system recognised: say what the image holds. */
+static void
+explain_partitions(const char *image)
+{
+	struct ukfs_part parts[64];
+	int n, i;
+
+	n = ukfs_partitions(image, parts, 64);
+	if (n <= 0) {
+		fsu_warnx("%s: no supported file system found", image);
+		return;
+	}
+	fsu_warnx("%s: no single supported file system found; the image has "
+	    "%d partition%s, choose one with -p:", image, n, n == 1 ? "" :
+	    "s");
+	for (i = 0; i < n && i < 64; i++)
+		fprintf(stderr, "  -p %-4s %-9s %-22s %10llu MiB  %s%s%s\n",
+		    parts[i].up_name, parts[i].up_scheme, parts[i].up_type,
+		    (unsigned long long)(parts[i].up_size >> 20),
+		    parts[i].up_fstype[0] != '\0' ? parts[i].up_fstype :
+		    "(no supported file system)",
+		    parts[i].up_label[0] != '\0' ? "  " : "",
+		    parts[i].up_label);
+}
+
+static void
+mount_failed(const char *image, const char *part, const char *fstype, int e)
+{
+	if (e == EMEDIUMTYPE && part != NULL)
+		fsu_warnx("%s: partition %s: no supported file system found",
+		    image, part);
+	else if (e == EMEDIUMTYPE && fstype == NULL)
+		explain_partitions(image);
+	else if (e == EMEDIUMTYPE)
+		fsu_warnx("%s: not a valid %s file system", image, fstype);
+	else if (e == ENOENT && part != NULL)
+		fsu_warnx("%s: no partition %s", image, part);
+	else if (e == ENODEV)
+		fsu_warnx("%s: unknown file system type \"%s\"", image,
+		    fstype);
+	else if (e == EBUSY)
+		fsu_warnx("%s: image is busy (another command is changing "
+		    "it)", image);
+	else
+		fsu_warnx("%s: %s", image, strerror(e));
+	exit(1);
+}
+
+struct ukfs *
+fsu_mount(int *argcp, char ***argvp, int flags, const char *usage)
+{
+	const char *fstype, *opts, *part = NULL;
+	char **argv = *argvp, *image;
+	int argc = *argcp, ch, uflags = 0;
+	struct ukfs *fs;
+
+	if ((progname = strrchr(argv[0], '/')) != NULL)
+		progname++;
+	else
+		progname = argv[0];
+	prog_usage = usage != NULL ? usage : "";
+	fstype = getenv("FSU_TYPE");
+	opts = getenv("FSU_MNTOPTS");
+	if (argc > 1 && strcmp(argv[1], "--help") == 0) {
+		printf("usage: %s [-t fstype] [-o mntopts] [-p partition] "
+		    "[-v] image %s\n", progname, prog_usage);
+		exit(0);
+	}
+	opterr = 1;
+	while ((ch = getopt(argc, argv, "+t:o:p:v")) != -1) {
+		switch (ch) {
+		case 't':
+			fstype = optarg;
+			break;
+		case 'o':
+			opts = optarg;
+			break;
+		case 'p':
+			part = optarg;
+			break;
+		case 'v':
+			fsu_verbose = 1;
+			break;
+		default:
+			fsu_usage();
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if ((image = getenv("FSU_DEVICE")) == NULL) {
+		if (argc < 1)
+			fsu_usage();
+		image = argv[0];
+		argc--;
+		argv++;
+	}
+	if ((fsu_image = strdup(image)) == NULL)
+		fsu_err(1, NULL);
+	image = split_partition(fsu_image, &part);
+	if (fstype != NULL && fstype[0] == '\0')
+		fstype = NULL;
+	if (flags & FSU_RDONLY)
+		uflags |= UKFS_RDONLY;
+	if (fsu_verbose)
+		uflags |= UKFS_VERBOSE;
+	fs = ukfs_mount(fstype, image, part, uflags, opts);
+	if (fs == NULL)
+		mount_failed(image, part, fstype, errno);
+	fsu_fs = fs;
+	/* Hand the rest to the program, argv[0] first. */
+	argv--;
+	argv[0] = (*argvp)[0];
+	*argcp = argc + 1;
+	*argvp = argv;
+	optind = 0;
+	return fs;
+}

@@ -1,0 +1,185 @@
+/*
+ * fsu_cat: concatenate files of a file system image to standard output,
+ * with the options of BSD cat(1).  Files are streamed in constant memory.
+ */
+#include <sys/types.h>
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fsu.h"
+#include "ukfs.h"
+
+#define CAT_BUFSIZE	(256 * 1024)
+
+static int bflag, eflag, nflag, sflag, tflag, vflag;
+static struct ukfs *fs;
+static char *buf;
+
+/* Write all of buf to standard output. */
+static int
+write_all(const char *p, size_t len)
+{
+	ssize_t n;
+
+	while (len > 0) {
+		n = write(STDOUT_FILENO, p, len);
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* Copy without any processing. */
+static int
+raw_cat(int fd, const char *path)
+{
+	ssize_t n;
+
+	while ((n = ukfs_fd_read(fs, fd, buf, CAT_BUFSIZE)) > 0) {
+		if (write_all(buf, (size_t)n) == -1)
+			fsu_err(1, "stdout");
+	}
+	if (n == -1) {
+		fsu_warn("%s", path);
+		return 1;
+	}
+	return 0;
+}
+
+/* State of the line-oriented options, kept across files as BSD cat does. */
+static struct {
+	int	line;		/* line number */
+	int	gobble;		/* squeezing blank lines */
+	int	prev;		/* previous character */
+} ck = { 0, 0, '\n' };
+
+static void
+cook_char(int ch)
+{
+	if (ck.prev == '\n') {
+		if (sflag) {
+			if (ch == '\n') {
+				if (ck.gobble)
+					return;
+				ck.gobble = 1;
+			} else {
+				ck.gobble = 0;
+			}
+		}
+		if (nflag && (!bflag || ch != '\n'))
+			printf("%6d\t", ++ck.line);
+	}
+	ck.prev = ch;
+	if (ch == '\n') {
+		if (eflag)
+			putchar('$');
+	} else if (ch == '\t') {
+		if (tflag) {
+			fputs("^I", stdout);
+			return;
+		}
+	} else if (vflag) {
+		if (!isascii(ch)) {
+			fputs("M-", stdout);
+			ch = toascii(ch);
+		}
+		if (iscntrl(ch)) {
+			putchar('^');
+			putchar(ch == '\177' ? '?' : ch | 0100);
+			return;
+		}
+	}
+	putchar(ch);
+}
+
+static int
+cooked_cat(int fd, const char *path)
+{
+	ssize_t n, i;
+
+	while ((n = ukfs_fd_read(fs, fd, buf, CAT_BUFSIZE)) > 0) {
+		for (i = 0; i < n; i++)
+			cook_char((unsigned char)buf[i]);
+		if (ferror(stdout))
+			fsu_err(1, "stdout");
+	}
+	if (n == -1) {
+		fsu_warn("%s", path);
+		return 1;
+	}
+	return 0;
+}
+
+static int
+cat_file(const char *path)
+{
+	int fd, rv;
+
+	if ((fd = ukfs_open(fs, path, O_RDONLY, 0)) == -1) {
+		fsu_warn("%s", path);
+		return 1;
+	}
+	if (bflag || eflag || nflag || sflag || tflag || vflag)
+		rv = cooked_cat(fd, path);
+	else
+		rv = raw_cat(fd, path);
+	(void)ukfs_close(fs, fd);
+	return rv;
+}
+
+int
+main(int argc, char **argv)
+{
+	int ch, rv = 0;
+
+	fs = fsu_mount(&argc, &argv, FSU_RDONLY, "[-benstuv] file ...");
+	while ((ch = getopt(argc, argv, "benstuv")) != -1) {
+		switch (ch) {
+		case 'b':
+			bflag = nflag = 1;
+			break;
+		case 'e':
+			eflag = vflag = 1;
+			break;
+		case 'n':
+			nflag = 1;
+			break;
+		case 's':
+			sflag = 1;
+			break;
+		case 't':
+			tflag = vflag = 1;
+			break;
+		case 'u':
+			setvbuf(stdout, NULL, _IONBF, 0);
+			break;
+		case 'v':
+			vflag = 1;
+			break;
+		default:
+			fsu_usage();
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc < 1)
+		fsu_usage();
+	if ((buf = malloc(CAT_BUFSIZE)) == NULL)
+		fsu_err(1, NULL);
+	for (; argc > 0; argc--, argv++)
+		rv |= cat_file(argv[0]);
+	fflush(stdout);
+	free(buf);
+	fsu_exit(rv);
+}
