@@ -110,7 +110,9 @@ TESTS_C_BLK = \
 TESTS_C_PART = \
 	tests/part/t_part
 
-TESTS_C_VFS =
+TESTS_C_VFS = \
+	tests/vfs/t_namei \
+	tests/vfs/t_pagecache
 
 TESTS_C_UKFS =
 
@@ -122,7 +124,7 @@ TESTS_C = $(TESTS_C_KERN) $(TESTS_C_BLK) $(TESTS_C_PART) $(TESTS_C_VFS) \
 	$(TESTS_C_UKFS) $(TESTS_C_FFS)
 
 KYUAFILES = tests/Kyuafile tests/kern/Kyuafile tests/blk/Kyuafile \
-	tests/part/Kyuafile
+	tests/part/Kyuafile tests/vfs/Kyuafile
 
 # ------------------------------------------------------------------ rules
 

@@ -313,11 +313,14 @@ pgio_add(struct pgio *io, uint64_t devoff, void *mem, size_t len)
 	return 0;
 }
 
+/* The device holding vp's data: its own (etfs) or its mount's. */
 static struct blkdev *
 vnode_blkdev(struct vnode *vp)
 {
 	struct mount *mp = vp->v_mount;
 
+	if (vp->v_blkdev != NULL)
+		return vp->v_blkdev;
 	if (mp == NULL || mp->mnt_devvp == NULL)
 		return NULL;
 	return mp->mnt_devvp->v_blkdev;
