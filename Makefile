@@ -114,7 +114,8 @@ TESTS_C_VFS = \
 	tests/vfs/t_namei \
 	tests/vfs/t_pagecache
 
-TESTS_C_UKFS =
+TESTS_C_UKFS = \
+	tests/ukfs/t_ukfs
 
 TESTS_C_FFS =
 
@@ -124,7 +125,7 @@ TESTS_C = $(TESTS_C_KERN) $(TESTS_C_BLK) $(TESTS_C_PART) $(TESTS_C_VFS) \
 	$(TESTS_C_UKFS) $(TESTS_C_FFS)
 
 KYUAFILES = tests/Kyuafile tests/kern/Kyuafile tests/blk/Kyuafile \
-	tests/part/Kyuafile tests/vfs/Kyuafile
+	tests/part/Kyuafile tests/vfs/Kyuafile tests/ukfs/Kyuafile
 
 # ------------------------------------------------------------------ rules
 
