@@ -8,21 +8,6 @@
 #include "sys/systm.h"
 #include "../lib/hyp.h"
 
-int
-mutex_init(struct kmutex *m)
-{
-	m->mtx_owner = 0;
-	return hyp_mutex_init(&m->mtx_hyp);
-}
-
-void
-mutex_destroy(struct kmutex *m)
-{
-	KASSERT(owner_get(m) == 0);
-	hyp_mutex_destroy(m->mtx_hyp);
-	m->mtx_hyp = NULL;
-}
-
 /*
  * The owner field is read without the lock by the assertions (only the
  * owner itself can have stored its own id there), so it is accessed
@@ -38,6 +23,21 @@ static void
 owner_set(struct kmutex *m, uint64_t v)
 {
 	__atomic_store_n(&m->mtx_owner, v, __ATOMIC_RELAXED);
+}
+
+int
+mutex_init(struct kmutex *m)
+{
+	m->mtx_owner = 0;
+	return hyp_mutex_init(&m->mtx_hyp);
+}
+
+void
+mutex_destroy(struct kmutex *m)
+{
+	KASSERT(owner_get(m) == 0);
+	hyp_mutex_destroy(m->mtx_hyp);
+	m->mtx_hyp = NULL;
 }
 
 void
