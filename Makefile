@@ -119,13 +119,15 @@ TESTS_C_UKFS = \
 
 TESTS_C_FFS =
 
-TESTS_SH =
+TESTS_SH = \
+	tests/build/t_layering
 
 TESTS_C = $(TESTS_C_KERN) $(TESTS_C_BLK) $(TESTS_C_PART) $(TESTS_C_VFS) \
 	$(TESTS_C_UKFS) $(TESTS_C_FFS)
 
 KYUAFILES = tests/Kyuafile tests/kern/Kyuafile tests/blk/Kyuafile \
-	tests/part/Kyuafile tests/vfs/Kyuafile tests/ukfs/Kyuafile
+	tests/part/Kyuafile tests/vfs/Kyuafile tests/ukfs/Kyuafile \
+	tests/build/Kyuafile
 
 # ------------------------------------------------------------------ rules
 
