@@ -235,7 +235,15 @@ $(KYUAFILES:%=$(O)/%): $(O)/%: %
 
 .SECONDARY:
 
-check: all $(TEST_BINS)
+# Shell tests source this to find the programs, the sources and the FFS
+# oracle (../shared/oracles/ffs_check.py beside the project, or FFS_CHECK).
+FFS_CHECK ?= $(firstword $(wildcard $(CURDIR)/../shared/oracles/ffs_check.py))
+$(O)/tests/env.sh: Makefile
+	@mkdir -p $(@D)
+	@printf 'FSU_BIN=%s\nFSU_SRC=%s\nFFS_CHECK=%s\nexport FSU_BIN FSU_SRC FFS_CHECK\n' \
+	    '$(abspath $(O))/bin' '$(CURDIR)' '$(FFS_CHECK)' >$@
+
+check: all $(TEST_BINS) $(O)/tests/env.sh
 	@sh tests/run.sh $(O)
 
 demo: all
