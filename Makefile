@@ -124,7 +124,8 @@ TESTS_C_VFS = \
 TESTS_C_UKFS = \
 	tests/ukfs/t_ukfs
 
-TESTS_C_FFS =
+TESTS_C_FFS = \
+	tests/ffs/t_ffs
 
 TESTS_SH = \
 	tests/build/t_layering
@@ -134,7 +135,7 @@ TESTS_C = $(TESTS_C_KERN) $(TESTS_C_BLK) $(TESTS_C_PART) $(TESTS_C_VFS) \
 
 KYUAFILES = tests/Kyuafile tests/kern/Kyuafile tests/blk/Kyuafile \
 	tests/part/Kyuafile tests/vfs/Kyuafile tests/ukfs/Kyuafile \
-	tests/build/Kyuafile
+	tests/build/Kyuafile tests/ffs/Kyuafile
 
 # ------------------------------------------------------------------ rules
 
