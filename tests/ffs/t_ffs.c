@@ -1333,6 +1333,7 @@ ATF_TC_HEAD(superblock_location, tc)
 ATF_TC_BODY(superblock_location, tc)
 {
 	static uint8_t sb[8192];
+	struct ukfs *fs;
 	struct img im;
 
 	mkdirp("src", 0755);
@@ -1360,6 +1361,51 @@ ATF_TC_BODY(superblock_location, tc)
 	ATF_REQUIRE(ukfs_mount("ffs", "img", NULL, UKFS_RDONLY, NULL) ==
 	    NULL);
 	ATF_REQUIRE_EQ(errno, E_FTYPE);
+
+	/*
+	 * With 64 KiB blocks the backup superblock of group 0 is at 65536,
+	 * where FreeBSD puts the primary: a backup (fs_sblockloc 8192) is
+	 * refused there, a primary (fs_sblockloc 65536) found.
+	 */
+	h_run("rm -f img");
+	mkimg("img", "-o version=2,bsize=65536,fsize=8192", "src");
+	img_open(&im, "img");
+	ATF_REQUIRE_EQ(img_rd(&im, 65536 + 1372, 4), 0x19540119);
+	ATF_REQUIRE_EQ(img_rd(&im, 65536 + 1000, 8), 8192);
+	memset(sb, 0, sizeof(sb));
+	ATF_REQUIRE(pwrite(im.im_fd, sb, sizeof(sb), 8192) == sizeof(sb));
+	ATF_REQUIRE(ukfs_mount(NULL, "img", NULL, UKFS_RDONLY, NULL) == NULL);
+	img_wr(&im, 65536 + 1000, 8, 65536);
+	img_close(&im);
+	fs = ukfs_mount(NULL, "img", NULL, UKFS_RDONLY, NULL);
+	ATF_REQUIRE_MSG(fs != NULL, "%s", strerror(errno));
+	compare_tree(fs, "src", "/");
+	umnt(fs);
+}
+
+ATF_TC(partition);
+ATF_TC_HEAD(partition, tc)
+{
+	atf_tc_set_md_var(tc, "descr", "an FFS in an MBR partition is found "
+	    "by probing the partitions");
+	atf_tc_set_md_var(tc, "require.progs", "makefs sfdisk");
+}
+ATF_TC_BODY(partition, tc)
+{
+	struct ukfs_part parts[4];
+	struct ukfs *fs;
+
+	mktree("src");
+	mkimg("fs.img", "-B be -o version=2", "src");
+	h_run("truncate -s 64m disk && printf 'label: dos\\nstart=2048, "
+	    "type=a9\\n' | sfdisk -q disk && dd if=fs.img of=disk bs=512 "
+	    "seek=2048 conv=notrunc status=none");
+	ATF_REQUIRE_EQ(ukfs_partitions("disk", parts, 4), 1);
+	ATF_REQUIRE_STREQ(parts[0].up_fstype, "ffs");
+	fs = ukfs_mount(NULL, "disk", NULL, UKFS_RDONLY, NULL);
+	ATF_REQUIRE_MSG(fs != NULL, "%s", strerror(errno));
+	compare_tree(fs, "src", "/");
+	umnt(fs);
 }
 
 /* ------------------------------------------------------------ corruption */
@@ -1771,6 +1817,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, mount_options);
 	ATF_TP_ADD_TC(tp, unclean);
 	ATF_TP_ADD_TC(tp, superblock_location);
+	ATF_TP_ADD_TC(tp, partition);
 	ATF_TP_ADD_TC(tp, truncated);
 	ATF_TP_ADD_TC(tp, bad_superblock);
 	ATF_TP_ADD_TC(tp, bad_dirent);
