@@ -95,7 +95,13 @@ CMD_SRCS = \
 
 # One directory per program; each holds PROG.c (and maybe more) + PROG.1.
 PROGS = \
-	fsu_cat
+	fsu_cat \
+	fsu_ls
+
+fsu_ls_EXTRA = \
+	fsu_ls/cmp.c \
+	fsu_ls/print.c \
+	fsu_ls/util.c
 
 # ------------------------------------------------------------------ tests
 # C test programs (atf-c): tests/<area>/t_<name>.c linked with the kernel
