@@ -116,19 +116,24 @@ TESTS_C_BLK = \
 TESTS_C_PART = \
 	tests/part/t_part
 
-TESTS_C_VFS =
+TESTS_C_VFS = \
+	tests/vfs/t_namei \
+	tests/vfs/t_pagecache
 
-TESTS_C_UKFS =
+TESTS_C_UKFS = \
+	tests/ukfs/t_ukfs
 
 TESTS_C_FFS =
 
-TESTS_SH =
+TESTS_SH = \
+	tests/build/t_layering
 
 TESTS_C = $(TESTS_C_KERN) $(TESTS_C_BLK) $(TESTS_C_PART) $(TESTS_C_VFS) \
 	$(TESTS_C_UKFS) $(TESTS_C_FFS)
 
 KYUAFILES = tests/Kyuafile tests/kern/Kyuafile tests/blk/Kyuafile \
-	tests/part/Kyuafile
+	tests/part/Kyuafile tests/vfs/Kyuafile tests/ukfs/Kyuafile \
+	tests/build/Kyuafile
 
 # ------------------------------------------------------------------ rules
 
@@ -239,7 +244,15 @@ $(KYUAFILES:%=$(O)/%): $(O)/%: %
 
 .SECONDARY:
 
-check: all $(TEST_BINS)
+# Shell tests source this to find the programs, the sources and the FFS
+# oracle (../shared/oracles/ffs_check.py beside the project, or FFS_CHECK).
+FFS_CHECK ?= $(firstword $(wildcard $(CURDIR)/../shared/oracles/ffs_check.py))
+$(O)/tests/env.sh: Makefile
+	@mkdir -p $(@D)
+	@printf 'FSU_BIN=%s\nFSU_SRC=%s\nFFS_CHECK=%s\nexport FSU_BIN FSU_SRC FFS_CHECK\n' \
+	    '$(abspath $(O))/bin' '$(CURDIR)' '$(FFS_CHECK)' >$@
+
+check: all $(TEST_BINS) $(O)/tests/env.sh
 	@sh tests/run.sh $(O)
 
 demo: all

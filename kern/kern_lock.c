@@ -8,6 +8,23 @@
 #include "sys/systm.h"
 #include "../lib/hyp.h"
 
+/*
+ * The owner field is read without the lock by the assertions (only the
+ * owner itself can have stored its own id there), so it is accessed
+ * atomically.
+ */
+static uint64_t
+owner_get(const struct kmutex *m)
+{
+	return __atomic_load_n(&m->mtx_owner, __ATOMIC_RELAXED);
+}
+
+static void
+owner_set(struct kmutex *m, uint64_t v)
+{
+	__atomic_store_n(&m->mtx_owner, v, __ATOMIC_RELAXED);
+}
+
 int
 mutex_init(struct kmutex *m)
 {
@@ -18,7 +35,7 @@ mutex_init(struct kmutex *m)
 void
 mutex_destroy(struct kmutex *m)
 {
-	KASSERT(m->mtx_owner == 0);
+	KASSERT(owner_get(m) == 0);
 	hyp_mutex_destroy(m->mtx_hyp);
 	m->mtx_hyp = NULL;
 }
@@ -28,10 +45,10 @@ mutex_enter(struct kmutex *m)
 {
 	uint64_t self = hyp_thread_self();
 
-	KASSERTMSG(m->mtx_owner != self, "mutex_enter: recursion on %p",
+	KASSERTMSG(owner_get(m) != self, "mutex_enter: recursion on %p",
 	    (void *)m);
 	hyp_mutex_enter(m->mtx_hyp);
-	m->mtx_owner = self;
+	owner_set(m, self);
 }
 
 int
@@ -39,23 +56,23 @@ mutex_tryenter(struct kmutex *m)
 {
 	if (!hyp_mutex_tryenter(m->mtx_hyp))
 		return 0;
-	m->mtx_owner = hyp_thread_self();
+	owner_set(m, hyp_thread_self());
 	return 1;
 }
 
 void
 mutex_exit(struct kmutex *m)
 {
-	KASSERTMSG(m->mtx_owner == hyp_thread_self(),
+	KASSERTMSG(owner_get(m) == hyp_thread_self(),
 	    "mutex_exit: %p not owned by this thread", (void *)m);
-	m->mtx_owner = 0;
+	owner_set(m, 0);
 	hyp_mutex_exit(m->mtx_hyp);
 }
 
 bool
 mutex_owned(const struct kmutex *m)
 {
-	return m->mtx_owner == hyp_thread_self();
+	return owner_get(m) == hyp_thread_self();
 }
 
 int
@@ -136,9 +153,9 @@ void
 cv_wait(struct kcondvar *cv, struct kmutex *m)
 {
 	KASSERT(mutex_owned(m));
-	m->mtx_owner = 0;
+	owner_set(m, 0);
 	hyp_cond_wait(cv->cv_hyp, m->mtx_hyp);
-	m->mtx_owner = hyp_thread_self();
+	owner_set(m, hyp_thread_self());
 }
 
 /* Wait at most the given number of milliseconds; ETIMEDOUT if it ran out. */
@@ -148,10 +165,10 @@ cv_timedwait(struct kcondvar *cv, struct kmutex *m, int64_t ms)
 	int error;
 
 	KASSERT(mutex_owned(m));
-	m->mtx_owner = 0;
+	owner_set(m, 0);
 	error = hyp_cond_timedwait(cv->cv_hyp, m->mtx_hyp, ms / 1000,
 	    (long)(ms % 1000) * 1000000L);
-	m->mtx_owner = hyp_thread_self();
+	owner_set(m, hyp_thread_self());
 	return error;
 }
 

@@ -222,9 +222,12 @@ vfs_unmountall(void)
 	while ((mp = TAILQ_LAST(&mountlist, mountlist)) != NULL &&
 	    mp->mnt_vnodecovered != NULL) {
 		error = vfs_unmount(mp, MNT_FORCE);
-		if (error != 0)
+		if (error != 0) {
 			kprintf("vfs: unmount of %s failed at halt (error "
 			    "%d)\n", mp->mnt_onname, error);
+			if (TAILQ_LAST(&mountlist, mountlist) == mp)
+				break;
+		}
 	}
 }
 

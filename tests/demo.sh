@@ -1,0 +1,25 @@
+#!/bin/sh
+# demo.sh OBJDIR: build a small tree into an FFS image with makefs, then
+# show fsu_ls and fsu_cat on it.
+set -eu
+O=${1:-obj}
+bin=$(cd "$O/bin" && pwd)
+work=$(mktemp -d "${TMPDIR:-/tmp}/fsu-demo.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$work/tree/etc" "$work/tree/usr/bin" "$work/tree/var/log"
+printf 'hostname="demo"\nsshd=YES\n' >"$work/tree/etc/rc.conf"
+printf 'Welcome to the fs-utils demo image.\n' >"$work/tree/etc/motd"
+ln -s ../etc/motd "$work/tree/usr/motd"
+head -c 100000 /dev/urandom >"$work/tree/usr/bin/tool"
+chmod 755 "$work/tree/usr/bin/tool"
+makefs -t ffs -o version=2 "$work/demo.ffs" "$work/tree" >/dev/null
+run() {
+	echo "\$ $*"
+	"$@"
+	echo
+}
+cd "$work"
+run "$bin/fsu_ls" demo.ffs -l /
+run "$bin/fsu_ls" demo.ffs -lR /etc /usr
+run "$bin/fsu_cat" demo.ffs /etc/rc.conf /usr/motd
+echo "demo: OK"
