@@ -74,8 +74,9 @@ static size_t pathcap;
 static const char *
 sep(const char *dir)
 {
-	size_t len = strlen(dir);
+	size_t len;
 
+	len = strlen(dir);
 	return len > 0 && dir[len - 1] == '/' ? "" : "/";
 }
 
@@ -83,8 +84,9 @@ sep(const char *dir)
 static const char *
 joinpath(const char *dir, const char *name)
 {
-	size_t need = strlen(dir) + strlen(name) + 2;
+	size_t need;
 
+	need = strlen(dir) + strlen(name) + 2;
 	if (need > pathcap) {
 		pathcap = need * 2;
 		pathbuf = ls_xreallocarray(pathbuf, pathcap, 1);
@@ -107,9 +109,10 @@ joindup(const char *dir, const char *name)
 static char *
 kernpath(const char *name)
 {
-	size_t len = strlen(name);
+	size_t len;
 	char *p;
 
+	len = strlen(name);
 	p = ls_xmalloc(len + 2);
 	p[0] = '/';
 	memcpy(p + (name[0] == '/' ? 0 : 1), name, len + 1);
@@ -464,11 +467,12 @@ list_operands(int argc, char **argv)
 static int
 termwidth(void)
 {
-	const char *s = getenv("COLUMNS");
 	struct winsize ws;
+	const char *s;
 	char *end;
 	long n;
 
+	s = getenv("COLUMNS");
 	if (s != NULL && *s != '\0') {
 		n = strtol(s, &end, 10);
 		if (*end == '\0' && n > 0 && n < INT_MAX)

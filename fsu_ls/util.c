@@ -224,11 +224,12 @@ ls_timestr(char *buf, size_t len, const struct timespec *ts)
 static size_t
 mbscan(const char *s, int print)
 {
-	size_t n, len = strlen(s), width = 0;
+	size_t n, len, width = 0;
 	mbstate_t st;
 	wchar_t wc;
 	int cw;
 
+	len = strlen(s);
 	memset(&st, 0, sizeof(st));
 	while (len > 0) {
 		n = mbrtowc(&wc, s, len, &st);
@@ -333,10 +334,11 @@ ls_arena_free(struct ls_arena *a)
 uint64_t
 ls_getblocksize(void)
 {
-	const char *s = getenv("BLOCKSIZE");
 	unsigned long long n;
+	const char *s;
 	char *end;
 
+	s = getenv("BLOCKSIZE");
 	if (s == NULL || *s == '\0')
 		return 512;
 	errno = 0;
