@@ -133,14 +133,15 @@ TESTS_C_UKFS = \
 TESTS_C_FFS =
 
 TESTS_SH = \
-	tests/build/t_layering
+	tests/build/t_layering \
+	tests/cmd/t_fsu_ls
 
 TESTS_C = $(TESTS_C_KERN) $(TESTS_C_BLK) $(TESTS_C_PART) $(TESTS_C_VFS) \
 	$(TESTS_C_UKFS) $(TESTS_C_FFS)
 
 KYUAFILES = tests/Kyuafile tests/kern/Kyuafile tests/blk/Kyuafile \
 	tests/part/Kyuafile tests/vfs/Kyuafile tests/ukfs/Kyuafile \
-	tests/build/Kyuafile
+	tests/build/Kyuafile tests/cmd/Kyuafile
 
 # ------------------------------------------------------------------ rules
 
