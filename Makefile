@@ -102,7 +102,13 @@ CMD_SRCS = \
 
 # One directory per program; each holds PROG.c (and maybe more) + PROG.1.
 PROGS = \
-	fsu_cat
+	fsu_cat \
+	fsu_ls
+
+fsu_ls_EXTRA = \
+	fsu_ls/cmp.c \
+	fsu_ls/print.c \
+	fsu_ls/util.c
 
 # ------------------------------------------------------------------ tests
 # C test programs (atf-c): tests/<area>/t_<name>.c linked with the kernel
@@ -128,14 +134,15 @@ TESTS_C_FFS = \
 	tests/ffs/t_ffs
 
 TESTS_SH = \
-	tests/build/t_layering
+	tests/build/t_layering \
+	tests/cmd/t_fsu_ls
 
 TESTS_C = $(TESTS_C_KERN) $(TESTS_C_BLK) $(TESTS_C_PART) $(TESTS_C_VFS) \
 	$(TESTS_C_UKFS) $(TESTS_C_FFS)
 
-KYUAFILES = tests/Kyuafile tests/kern/Kyuafile tests/blk/Kyuafile \
-	tests/part/Kyuafile tests/vfs/Kyuafile tests/ukfs/Kyuafile \
-	tests/build/Kyuafile tests/ffs/Kyuafile
+# Every test directory has a Kyuafile; tests/Kyuafile includes them.
+KYUAFILES = tests/Kyuafile $(addsuffix Kyuafile,$(sort $(dir $(TESTS_C) \
+	$(TESTS_SH))))
 
 # ------------------------------------------------------------------ rules
 
@@ -216,8 +223,11 @@ $(KERN_IMPORTS_OK): $(KERN_OBJS) tests/check_kern_imports.sh
 	@touch $@
 
 # Programs: fsu_X/fsu_X.c (plus any fsu_X/*.c listed in fsu_X_EXTRA).
+# The objects of the extra sources come from a function: a '%' written in
+# the rule itself would be replaced by the stem before the second expansion.
+prog_extra_objs = $(addprefix $(O)/,$(patsubst %.c,%.o,$($(1)_EXTRA)))
 .SECONDEXPANSION:
-$(O)/bin/%: $(O)/$$*/$$*.o $$(patsubst %.c,$(O)/%.o,$$($$*_EXTRA)) $(LIBFSU) \
+$(O)/bin/%: $(O)/$$*/$$*.o $$(call prog_extra_objs,$$*) $(LIBFSU) \
 	    $(LIBUKFS) $(LIBKERN) $(LIBHYP)
 	@mkdir -p $(@D)
 	$(CC) $(SANFLAGS) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIBFSU) \

@@ -125,6 +125,7 @@ struct kstats {
 	uint64_t	ks_page_hits;
 	uint64_t	ks_page_reads;
 	uint64_t	ks_page_writes;
+	uint64_t	ks_page_direct;	/* pages read around the cache */
 	uint64_t	ks_buf_bytes;	/* buffer cache bytes */
 	uint64_t	ks_buf_hits;
 	uint64_t	ks_buf_misses;

@@ -12,7 +12,7 @@ printf 'Welcome to the fs-utils demo image.\n' >"$work/tree/etc/motd"
 ln -s ../etc/motd "$work/tree/usr/motd"
 head -c 100000 /dev/urandom >"$work/tree/usr/bin/tool"
 chmod 755 "$work/tree/usr/bin/tool"
-makefs -t ffs -o version=2 "$work/demo.ffs" "$work/tree" >/dev/null
+makefs -t ffs -s 4m -o version=2 "$work/demo.ffs" "$work/tree" >/dev/null
 run() {
 	echo "\$ $*"
 	"$@"

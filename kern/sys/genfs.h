@@ -39,6 +39,7 @@ struct pagestats {
 	uint64_t	ps_hits;	/* pages found resident */
 	uint64_t	ps_reads;	/* pages read from the device */
 	uint64_t	ps_zeroed;	/* hole or past-EOF pages */
+	uint64_t	ps_direct;	/* pages read around the cache */
 	uint64_t	ps_written;	/* pages written to the device */
 	uint64_t	ps_reclaimed;	/* clean pages dropped for memory */
 	uint64_t	ps_resident;	/* pages resident now */

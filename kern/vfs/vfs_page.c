@@ -49,6 +49,7 @@
 #define IOV_BATCH	64
 #define BULK_MIN	(32 * 1024)	/* pread/pwrite from this size */
 #define FREEBUF_MAX	512		/* recycled page buffers kept */
+#define DIRECT_MIN	(64 * 1024)	/* smallest direct read */
 
 struct vm_page {
 	LIST_ENTRY(vm_page) pg_hash;
@@ -447,6 +448,45 @@ out:
 }
 
 /*
+ * Read file bytes [off, end) of vp (sector aligned, below EOF) into the
+ * flat buffer buf, by block map runs; holes are zero-filled.
+ */
+static int
+direct_io(struct vnode *vp, char *buf, off_t off, off_t end)
+{
+	int bshift = vp->v_mount->mnt_bshift;
+	off_t bmask = ((off_t)1 << bshift) - 1, ext;
+	struct kiovec iov;
+	daddr_t lbn, pbn;
+	size_t done;
+	int run, error;
+
+	while (off < end) {
+		lbn = off >> bshift;
+		if ((error = VOP_BMAP(vp, lbn, &pbn, &run)) != 0)
+			return error;
+		ext = MIN(end, (lbn + 1 + (off_t)MAX(run, 0)) << bshift);
+		ext = MIN(ext, off + MAXPHYS);
+		if (pbn == BMAP_HOLE) {
+			memset(buf, 0, (size_t)(ext - off));
+		} else {
+			iov.iov_base = buf;
+			iov.iov_len = (size_t)(ext - off);
+			error = blk_rw(vnode_blkdev(vp), BLK_READ | BLK_BULK,
+			    ((uint64_t)pbn << DEV_BSHIFT) +
+			    (uint64_t)(off & bmask), &iov, 1, &done);
+			if (error == 0 && done != iov.iov_len)
+				error = EIO;
+			if (error != 0)
+				return error;
+		}
+		buf += ext - off;
+		off = ext;
+	}
+	return 0;
+}
+
+/*
  * Make pages [idx, idx + n) of vp resident and valid, reading the
  * missing ones one page at a time.  Returns them busy in pgs[] when pgs is
  * not NULL; otherwise leaves them unbusied.  For the few pages of a write;
@@ -567,6 +607,43 @@ dropbehind(struct vm_page *pg)
 		page_free(pg);
 }
 
+/*
+ * Direct reads: a large, sector-aligned read into one buffer, of a range
+ * that has no page in the cache, goes from the device straight into the
+ * caller's buffer.  Streaming a big file then costs one host copy per
+ * byte instead of two.  Returns 0 having moved what it could (possibly
+ * nothing); the caller reads the rest through the cache.
+ */
+static int
+read_direct(struct vnode *vp, struct uio *uio)
+{
+	struct kiovec *iov = uio->uio_iov;
+	off_t off = uio->uio_offset, end, i;
+	int error;
+
+	if (uio->uio_iovcnt != 1 || iov->iov_len != uio->uio_resid ||
+	    (off & (DEV_BSIZE - 1)) != 0 || vp->v_ndirty > 0 ||
+	    vnode_blkdev(vp) == NULL)
+		return 0;
+	end = rounddown(MIN(off + (off_t)uio->uio_resid, vp->v_size),
+	    DEV_BSIZE);
+	if (end - off < DIRECT_MIN)
+		return 0;
+	for (i = off >> PAGE_SHIFT; i <= (end - 1) >> PAGE_SHIFT; i++)
+		if (page_lookup(vp, i) != NULL)
+			return 0;
+	error = direct_io(vp, iov->iov_base, off, end);
+	if (error != 0)
+		return error;
+	pc.stats.ps_direct += (uint64_t)(end - off) >> PAGE_SHIFT;
+	iov->iov_base = (char *)iov->iov_base + (end - off);
+	iov->iov_len -= (size_t)(end - off);
+	uio->uio_resid -= (size_t)(end - off);
+	uio->uio_offset = end;
+	vp->v_ranext = end >> PAGE_SHIFT;
+	return 0;
+}
+
 int
 genfs_read(struct vnode *vp, struct uio *uio, int ioflag)
 {
@@ -578,6 +655,8 @@ genfs_read(struct vnode *vp, struct uio *uio, int ioflag)
 
 	if (uio->uio_offset < 0)
 		return EINVAL;
+	if ((error = read_direct(vp, uio)) != 0)
+		return error;
 	while (uio->uio_resid > 0 && uio->uio_offset < vp->v_size) {
 		off = uio->uio_offset;
 		idx = off >> PAGE_SHIFT;

@@ -107,6 +107,7 @@ ksys_kstats(struct kstats *ks)
 	ks->ks_page_hits = ps.ps_hits;
 	ks->ks_page_reads = ps.ps_reads;
 	ks->ks_page_writes = ps.ps_written;
+	ks->ks_page_direct = ps.ps_direct;
 	ks->ks_buf_bytes = bs.bs_bytes;
 	ks->ks_buf_hits = bs.bs_hits;
 	ks->ks_buf_misses = bs.bs_misses;

@@ -198,8 +198,63 @@ ATF_TC_BODY(random_access, tc)
 	free(buf);
 }
 
+ATF_TC(direct_read);
+ATF_TC_HEAD(direct_read, tc)
+{
+	atf_tc_set_md_var(tc, "descr", "large reads of uncached ranges go "
+	    "around the page cache, and never past pages that are cached or "
+	    "dirty");
+}
+ATF_TC_BODY(direct_read, tc)
+{
+	const size_t size = 8 * MiB;
+	struct kstats ks0, ks1;
+	struct ukfs *fs;
+	char *buf;
+	int fd, hfd;
+
+	buf = malloc(size);
+	ATF_REQUIRE(buf != NULL);
+	h_fill(buf, size, 3, 0);
+	ATF_REQUIRE((hfd = open("host.img", O_RDWR | O_CREAT, 0644)) != -1);
+	ATF_REQUIRE_EQ(pwrite(hfd, buf, size, 0), (ssize_t)size);
+	close(hfd);
+	ATF_REQUIRE_EQ(ukfs_register_file("/f", "host.img", 0), 0);
+	ATF_REQUIRE((fs = ukfs_rootfs()) != NULL);
+	ATF_REQUIRE((fd = ukfs_open(fs, "/f", O_RDWR, 0)) >= 0);
+	/* Dirty one page in the middle, then read everything at once. */
+	ATF_REQUIRE_EQ(ukfs_fd_pwrite(fs, fd, "XYZ", 3, 4 * MiB + 100), 3);
+	memset(buf, 0, size);
+	ksys_kstats(&ks0);
+	ATF_REQUIRE_EQ(ukfs_fd_pread(fs, fd, buf, size, 0), (ssize_t)size);
+	ksys_kstats(&ks1);
+	ATF_REQUIRE(memcmp(buf + 4 * MiB + 100, "XYZ", 3) == 0);
+	ATF_REQUIRE(h_check(buf, 4 * MiB + 100, 3, 0) < 0);
+	ATF_REQUIRE(h_check(buf + 4 * MiB + 103, size - 4 * MiB - 103, 3,
+	    4 * MiB + 103) < 0);
+	ATF_REQUIRE_EQ(ks1.ks_page_direct, ks0.ks_page_direct);
+	/* Written back: the file is clean, a big read goes direct. */
+	ATF_REQUIRE_EQ(ukfs_fsync(fs, fd), 0);
+	ATF_REQUIRE_EQ(ukfs_close(fs, fd), 0);
+	ATF_REQUIRE_EQ(ukfs_release(fs, 0), 0);
+	ATF_REQUIRE_EQ(ukfs_register_file("/f", "host.img", 0), 0);
+	ATF_REQUIRE((fs = ukfs_rootfs()) != NULL);
+	ATF_REQUIRE((fd = ukfs_open(fs, "/f", O_RDONLY, 0)) >= 0);
+	memset(buf, 0, size);
+	ksys_kstats(&ks0);
+	ATF_REQUIRE_EQ(ukfs_fd_pread(fs, fd, buf, size, 0), (ssize_t)size);
+	ksys_kstats(&ks1);
+	ATF_REQUIRE_EQ(ks1.ks_page_direct - ks0.ks_page_direct, size / 4096);
+	ATF_REQUIRE(memcmp(buf + 4 * MiB + 100, "XYZ", 3) == 0);
+	ATF_REQUIRE(h_check(buf, 4 * MiB + 100, 3, 0) < 0);
+	ATF_REQUIRE_EQ(ukfs_close(fs, fd), 0);
+	ATF_REQUIRE_EQ(ukfs_release(fs, 0), 0);
+	free(buf);
+}
+
 ATF_TP_ADD_TCS(tp)
 {
+	ATF_TP_ADD_TC(tp, direct_read);
 	ATF_TP_ADD_TC(tp, limit_mmap);
 	ATF_TP_ADD_TC(tp, limit_pread);
 	ATF_TP_ADD_TC(tp, random_access);
