@@ -231,8 +231,8 @@ ffs_sb_validate(const struct fs *fs, int64_t loc, uint64_t devsize,
 	int error;
 
 	if (fs->fs_magic == FS_UFS2_MAGIC && fs->fs_sblockloc != loc) {
-		snprintf(why, whylen, "UFS2 superblock at byte %lld says it "
-		    "belongs at %lld", (long long)loc,
+		snprintf(why, whylen, "fs_sblockloc puts this UFS2 "
+		    "superblock at %lld (a backup copy?)",
 		    (long long)fs->fs_sblockloc);
 		return EFTYPE;
 	}

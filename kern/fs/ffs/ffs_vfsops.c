@@ -64,11 +64,14 @@ struct sbfound {
 
 /*
  * Read the SBLOCKSIZE bytes at byte loc of devvp into sf if they are an
- * FFS superblock that may live there.  EFTYPE if not; an I/O error as is.
- * The buffer is invalidated: superblock locations overlap other metadata.
+ * FFS superblock that may live there.  EFTYPE if not (with the reason in
+ * why when there is a superblock, but one that belongs elsewhere); an
+ * I/O error as is.  The buffer is invalidated: superblock locations
+ * overlap other metadata.
  */
 static int
-sb_read_at(struct vnode *devvp, int64_t loc, struct sbfound *sf)
+sb_read_at(struct vnode *devvp, int64_t loc, struct sbfound *sf, char *why,
+    size_t whylen)
 {
 	struct buf *bp;
 	bool ufs2;
@@ -79,8 +82,12 @@ sb_read_at(struct vnode *devvp, int64_t loc, struct sbfound *sf)
 	if ((error = bread(devvp, loc / DEV_BSIZE, SBLOCKSIZE, &bp)) != 0)
 		return error;
 	error = ffs_sb_magic(bp->b_data, &ufs2, &sf->sf_swap);
-	if (error == 0 && !ufs2 && loc != SBLOCK_UFS1 && loc != SBLOCK_FLOPPY)
-		error = EFTYPE;		/* a UFS1 backup, or misplaced */
+	if (error == 0 && !ufs2 && loc != SBLOCK_UFS1 &&
+	    loc != SBLOCK_FLOPPY) {
+		snprintf(why, whylen, "a UFS1 primary superblock is at "
+		    "8192 or 0 (a backup copy?)");
+		error = EFTYPE;
+	}
 	if (error == 0) {
 		memcpy(sf->sf_raw, bp->b_data, SBLOCKSIZE);
 		ffs_sb_decode(sf->sf_raw, &sf->sf_fs, sf->sf_swap);
@@ -105,19 +112,20 @@ sb_find(struct vnode *devvp, struct sbfound *sf, char *why, size_t whylen)
 
 	why[0] = '\0';
 	for (i = 0; i < __arraycount(ffs_sblocks); i++) {
-		error = sb_read_at(devvp, ffs_sblocks[i], sf);
-		if (error != 0) {
-			if (error != EFTYPE && ioerror == 0)
-				ioerror = error;
-			continue;
+		reason[0] = '\0';
+		error = sb_read_at(devvp, ffs_sblocks[i], sf, reason,
+		    sizeof(reason));
+		if (error == 0) {
+			error = ffs_sb_validate(&sf->sf_fs, sf->sf_loc,
+			    devsize, reason, sizeof(reason));
+			if (error == 0)
+				return 0;
+		} else if (error != EFTYPE && ioerror == 0) {
+			ioerror = error;
 		}
-		error = ffs_sb_validate(&sf->sf_fs, sf->sf_loc, devsize,
-		    reason, sizeof(reason));
-		if (error == 0)
-			return 0;
-		if (why[0] == '\0')
+		if (why[0] == '\0' && reason[0] != '\0')
 			snprintf(why, whylen, "superblock at byte %lld: %s",
-			    (long long)sf->sf_loc, reason);
+			    (long long)ffs_sblocks[i], reason);
 	}
 	return why[0] == '\0' && ioerror != 0 ? ioerror : EFTYPE;
 }
@@ -130,7 +138,11 @@ devname_of(struct vnode *devvp)
 	return path != NULL ? path : "?";
 }
 
-/* vfs_probe: is there a usable FFS on devvp?  Quiet unless verbose. */
+/*
+ * vfs_probe: is there a usable FFS on devvp?  Silent unless it finds an
+ * FFS superblock it must refuse: then it says why, since a program that
+ * lets the type be detected never gets as far as ffs_mount.
+ */
 static int
 ffs_probe(struct vnode *devvp)
 {
@@ -142,7 +154,7 @@ ffs_probe(struct vnode *devvp)
 		return ENOMEM;
 	error = sb_find(devvp, sf, why, sizeof(why));
 	if (error != 0 && why[0] != '\0')
-		kverbose("ffs: %s: %s\n", devname_of(devvp), why);
+		kprintf("ffs: %s: %s\n", devname_of(devvp), why);
 	kmem_free(sf, sizeof(*sf));
 	return error == 0 ? 0 : EFTYPE;
 }
