@@ -8,8 +8,9 @@
  * UFS2-at-8192 layout of some makefs versions is found, and a backup
  * copy is never taken for the primary); a UFS1 superblock only at 8192
  * or 0.  The first candidate that passes ffs_sb_validate() is used.  The
- * probe runs the same search without messages, so it is as cheap as a
- * mount and never accepts a superblock a mount would refuse.
+ * probe runs the same search, so it is as cheap as a mount and never
+ * accepts a superblock a mount would refuse; it speaks only when it
+ * refuses an FFS superblock.
  *
  * Supported: UFS1 (4.2BSD and 4.4BSD inode formats, old and new directory
  * entries) and UFS2, in either byte order; block sizes 4 KiB to 64 KiB
