@@ -83,10 +83,14 @@ KERN_ROOTFS_SRCS = \
 	kern/fs/rootfs/rootfs_vnops.c
 
 KERN_FFS_SRCS = \
+	kern/fs/ffs/ffs_alloc.c \
+	kern/fs/ffs/ffs_balloc.c \
 	kern/fs/ffs/ffs_bmap.c \
 	kern/fs/ffs/ffs_bswap.c \
+	kern/fs/ffs/ffs_dirops.c \
 	kern/fs/ffs/ffs_inode.c \
 	kern/fs/ffs/ffs_lookup.c \
+	kern/fs/ffs/ffs_namei.c \
 	kern/fs/ffs/ffs_subr.c \
 	kern/fs/ffs/ffs_vfsops.c \
 	kern/fs/ffs/ffs_vnops.c

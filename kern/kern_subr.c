@@ -153,6 +153,14 @@ kclock_clamp(struct ktimespec *ts)
 	}
 }
 
+/* Is SOURCE_DATE_EPOCH set (reproducible output wanted)? */
+bool
+kclock_reproducible(void)
+{
+	sde_check();
+	return sde.set;
+}
+
 /* The time stamp a file system writes for "now". */
 void
 vfs_timestamp(struct ktimespec *ts)

@@ -62,6 +62,7 @@ int	kparam_getnum(const char *, uint64_t *);
 void	getnanotime(struct ktimespec *);
 void	vfs_timestamp(struct ktimespec *);
 void	kclock_clamp(struct ktimespec *);
+bool	kclock_reproducible(void);
 
 /* In-place sort (heap sort). */
 void	ksort(void *, size_t, size_t, int (*)(const void *, const void *));

@@ -136,6 +136,31 @@ ffs_rd64(const void *p, bool swap)
 	return swap ? __builtin_bswap64(v) : v;
 }
 
+/* Write a field in the file system's byte order at p. */
+void
+ffs_wr16(void *p, uint16_t v, bool swap)
+{
+	if (swap)
+		v = __builtin_bswap16(v);
+	memcpy(p, &v, sizeof(v));
+}
+
+void
+ffs_wr32(void *p, uint32_t v, bool swap)
+{
+	if (swap)
+		v = __builtin_bswap32(v);
+	memcpy(p, &v, sizeof(v));
+}
+
+void
+ffs_wr64(void *p, uint64_t v, bool swap)
+{
+	if (swap)
+		v = __builtin_bswap64(v);
+	memcpy(p, &v, sizeof(v));
+}
+
 /* Swap every multi-byte field of a superblock, in place. */
 void
 ffs_sb_swap(struct fs *fs)
@@ -196,6 +221,60 @@ ffs_indir_get(const struct ufsmount *ump, const void *blk, uint32_t idx)
 	if (ump->um_ufs2)
 		return (int64_t)ffs_rd64(p + (size_t)idx * 8, ump->um_swap);
 	return (int32_t)ffs_rd32(p + (size_t)idx * 4, ump->um_swap);
+}
+
+/* Set pointer idx of an indirect block to v, in the disk's byte order. */
+void
+ffs_indir_set(const struct ufsmount *ump, void *blk, uint32_t idx, int64_t v)
+{
+	uint8_t *p = blk;
+
+	if (ump->um_ufs2)
+		ffs_wr64(p + (size_t)idx * 8, (uint64_t)v, ump->um_swap);
+	else
+		ffs_wr32(p + (size_t)idx * 4, (uint32_t)(int32_t)v,
+		    ump->um_swap);
+}
+
+/* Dinode of mount ump from host byte order to its on-disk bytes. */
+void
+ffs_dinode_encode(const struct ufsmount *ump, const union ffs_dinode *din,
+    void *raw)
+{
+	union ffs_dinode tmp = *din;
+
+	if (ump->um_ufs2) {
+		if (ump->um_swap)
+			ffs_dinode2_swap(&tmp.ffs2);
+		memcpy(raw, &tmp.ffs2, sizeof(tmp.ffs2));
+	} else {
+		if (ump->um_swap)
+			ffs_dinode1_swap(&tmp.ffs1);
+		memcpy(raw, &tmp.ffs1, sizeof(tmp.ffs1));
+	}
+}
+
+/*
+ * Store the target of a fast symbolic link in the pointer area of ip so
+ * that the disk holds its bytes in order (the inverse of
+ * ffs_symlink_target); the rest of the area is zeroed.
+ */
+void
+ffs_symlink_store(struct inode *ip, const char *target, size_t len)
+{
+	const struct ufsmount *ump = ip->i_ump;
+	char buf[UFS2_SYMLINKAREA];
+	size_t w = ump->um_ufs2 ? 8 : 4, off;
+
+	memset(buf, 0, sizeof(buf));
+	memcpy(buf, target, len);
+	if (ump->um_swap)
+		for (off = 0; off < ump->um_symlinkarea; off += w)
+			swap_one((uint8_t *)buf + off, (int)w);
+	if (ump->um_ufs2)
+		memcpy(ip->i_din.ffs2.di_db, buf, UFS2_SYMLINKAREA);
+	else
+		memcpy(ip->i_din.ffs1.di_db, buf, UFS1_SYMLINKAREA);
 }
 
 /*

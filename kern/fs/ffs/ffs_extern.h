@@ -37,6 +37,21 @@ struct ffs_dent {
 typedef int (*ffs_dirscan_fn)(void *, const struct ffs_dent *);
 #define FFS_SCAN_STOP	(-1)
 
+/* ffs_balloc() flags. */
+#define BA_METADATA	0x01	/* directory or symlink data: buffer cache */
+
+/* ffs_alloc.c */
+int	ffs_alloc(struct inode *, int64_t, int, int64_t *);
+int	ffs_realloccg(struct inode *, int64_t, int64_t, int, int, bool,
+	    int64_t *);
+int	ffs_blkfree(struct inode *, int64_t, int);
+int	ffs_valloc(struct inode *, mode_t, ino_t *);
+int	ffs_vfree(struct ufsmount *, ino_t, mode_t);
+int64_t	ffs_blkpref(const struct inode *, int64_t);
+
+/* ffs_balloc.c */
+int	ffs_balloc(struct inode *, off_t, size_t, int);
+
 /* ffs_bmap.c */
 int	ffs_bmap_lbn(struct inode *, daddr_t, int64_t *, int *);
 int	ffs_bmap(struct vnode *, daddr_t, daddr_t *, int *);
@@ -45,6 +60,13 @@ int	ffs_bmap(struct vnode *, daddr_t, daddr_t *, int *);
 uint16_t ffs_rd16(const void *, bool);
 uint32_t ffs_rd32(const void *, bool);
 uint64_t ffs_rd64(const void *, bool);
+void	ffs_wr16(void *, uint16_t, bool);
+void	ffs_wr32(void *, uint32_t, bool);
+void	ffs_wr64(void *, uint64_t, bool);
+void	ffs_indir_set(const struct ufsmount *, void *, uint32_t, int64_t);
+void	ffs_dinode_encode(const struct ufsmount *, const union ffs_dinode *,
+	    void *);
+void	ffs_symlink_store(struct inode *, const char *, size_t);
 void	ffs_sb_swap(struct fs *);
 void	ffs_cg_swap(struct cg *);
 void	ffs_dinode1_swap(struct ufs1_dinode *);
@@ -65,20 +87,56 @@ uint64_t ffs_maxfilesize(const struct fs *);
 int64_t	ffs_blksize(const struct fs *, uint64_t, daddr_t);
 bool	ffs_blkok(const struct fs *, int64_t, int64_t);
 uint32_t ffs_namehash(const char *, size_t);
+uint32_t ffs_newgen(uint64_t, uint32_t);
+
+/* ffs_dirops.c */
+uint32_t ffs_chunk_free(const struct ufsmount *, const uint8_t *);
+int	ffs_direnter(struct inode *, const char *, size_t, ino_t, uint8_t);
+int	ffs_dirremove(struct inode *, const char *, size_t, ino_t);
+int	ffs_dirrewrite(struct inode *, const char *, size_t, ino_t, uint8_t);
+int	ffs_dirsetparent(struct inode *, ino_t);
+int	ffs_dirinit(struct inode *, ino_t);
+int	ffs_dirempty(struct inode *, bool *);
 
 /* ffs_inode.c */
 int	ffs_inode_load(struct ufsmount *, ino_t, struct inode **);
 void	ffs_inode_free(struct inode *);
+void	ffs_itimes(struct inode *);
+int	ffs_update(struct inode *);
+void	ffs_imodified(struct inode *, uint32_t);
+int	ffs_truncate(struct inode *, uint64_t);
 
 /* ffs_lookup.c */
 int	ffs_dirscan(struct inode *, off_t, ffs_dirscan_fn, void *);
 int	ffs_lookup(struct vnode *, const char *, size_t, struct vnode **);
 int	ffs_readdir(struct vnode *, struct uio *, bool *);
+int	ffs_dir_readblk(struct inode *, daddr_t, struct buf **, int64_t *);
+int	ffs_dir_find(struct inode *, const char *, size_t, uint32_t *,
+	    off_t *);
 void	ffs_dirhash_free(struct inode *);
+void	ffs_dirhash_add(struct inode *, const char *, size_t, off_t);
+void	ffs_dirhash_remove(struct inode *, const char *, size_t, off_t);
+void	ffs_dirhash_move(struct inode *, const char *, size_t, off_t, off_t);
+void	ffs_dirhash_setfree(struct inode *, uint32_t, uint32_t);
+int64_t	ffs_dirhash_findfree(struct inode *, uint32_t);
+
+/* ffs_namei.c */
+int	ffs_create(struct vnode *, const char *, size_t, const struct vattr *,
+	    struct vnode **);
+int	ffs_mkdir(struct vnode *, const char *, size_t, const struct vattr *,
+	    struct vnode **);
+int	ffs_symlink(struct vnode *, const char *, size_t, const struct vattr *,
+	    const char *, struct vnode **);
+int	ffs_link(struct vnode *, struct vnode *, const char *, size_t);
+int	ffs_remove(struct vnode *, struct vnode *, const char *, size_t);
+int	ffs_rmdir(struct vnode *, struct vnode *, const char *, size_t);
+int	ffs_rename(struct vnode *, struct vnode *, const char *, size_t,
+	    struct vnode *, struct vnode *, const char *, size_t);
 
 /* ffs_vnops.c */
 extern const struct vnodeops ffs_vnodeops;
 extern const struct vnodeops ffs_specops;
+extern const struct genfs_ops ffs_genfsops;
 
 /* ffs_vfsops.c */
 extern const struct vfsops ffs_vfsops;

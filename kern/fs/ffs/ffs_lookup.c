@@ -54,8 +54,12 @@ struct dirhash_slot {
 
 struct ffs_dirhash {
 	uint32_t	dh_nslots;	/* power of two */
-	uint32_t	dh_count;	/* slots in use */
+	uint32_t	dh_count;	/* live entries */
+	uint32_t	dh_ntomb;	/* slots of removed entries */
 	struct dirhash_slot *dh_slots;
+	uint16_t	*dh_free;	/* free bytes of each chunk */
+	uint32_t	dh_nchunks;
+	uint32_t	dh_freecap;
 };
 
 /* State of one scan: where it is, and what it has seen. */
@@ -153,8 +157,8 @@ scan_chunk(struct dirscan *ds, const uint8_t *p, off_t off,
 }
 
 /* Read directory block lbn of dp (all of it that the size covers). */
-static int
-dir_readblk(struct inode *dp, daddr_t lbn, struct buf **bpp, int64_t *lenp)
+int
+ffs_dir_readblk(struct inode *dp, daddr_t lbn, struct buf **bpp, int64_t *lenp)
 {
 	struct fs *fs = dp->i_fs;
 	int64_t blk;
@@ -185,7 +189,7 @@ ffs_dirscan(struct inode *dp, off_t start, ffs_dirscan_fn fn, void *arg)
 	int error = 0;
 
 	while (error == 0 && off < size) {
-		if ((error = dir_readblk(dp, off >> fs->fs_bshift, &bp,
+		if ((error = ffs_dir_readblk(dp, off >> fs->fs_bshift, &bp,
 		    &len)) != 0)
 			break;
 		for (boff = off & (fs->fs_bsize - 1); error == 0 &&
@@ -210,6 +214,7 @@ struct lookup_arg {
 	size_t		la_len;
 	off_t		la_off;		/* -1: any offset; else only this one */
 	uint32_t	la_ino;		/* result, 0 if not found */
+	off_t		la_found;	/* offset of the entry found */
 };
 
 static int
@@ -222,6 +227,7 @@ lookup_cb(void *arg, const struct ffs_dent *de)
 	if (de->de_namlen == la->la_len &&
 	    memcmp(de->de_name, la->la_name, la->la_len) == 0) {
 		la->la_ino = de->de_ino;
+		la->la_found = de->de_off;
 		return FFS_SCAN_STOP;
 	}
 	return la->la_off >= 0 ? FFS_SCAN_STOP : 0;
@@ -240,6 +246,8 @@ dotdot_cb(void *arg, const struct ffs_dent *de)
 
 /* The directory hash. */
 
+#define DH_TOMB		UINT32_MAX	/* ds_off of a removed entry */
+
 void
 ffs_dirhash_free(struct inode *dp)
 {
@@ -248,6 +256,8 @@ ffs_dirhash_free(struct inode *dp)
 	if (dh == NULL)
 		return;
 	kmem_free(dh->dh_slots, dh->dh_nslots * sizeof(*dh->dh_slots));
+	if (dh->dh_free != NULL)
+		kmem_free(dh->dh_free, dh->dh_freecap * sizeof(*dh->dh_free));
 	kmem_free(dh, sizeof(*dh));
 	dp->i_dirhash = NULL;
 }
@@ -264,38 +274,101 @@ dirhash_put(struct dirhash_slot *slots, uint32_t nslots, uint32_t hash,
 	slots[i].ds_off = off1;
 }
 
-/* Double the table (keeping it at most half full); ENOMEM on failure. */
+/*
+ * Rehash into a table at most half full of live entries (removed
+ * entries are dropped); ENOMEM on failure.
+ */
 static int
 dirhash_grow(struct ffs_dirhash *dh)
 {
 	struct dirhash_slot *ns, *os = dh->dh_slots;
-	uint32_t n = dh->dh_nslots * 2, i;
+	uint32_t n = dh->dh_nslots, i;
 
+	while (4 * (dh->dh_count + 1) > n)
+		n *= 2;
 	if ((ns = kmem_zalloc(n * sizeof(*ns))) == NULL)
 		return ENOMEM;
 	for (i = 0; i < dh->dh_nslots; i++)
-		if (os[i].ds_off != 0)
+		if (os[i].ds_off != 0 && os[i].ds_off != DH_TOMB)
 			dirhash_put(ns, n, os[i].ds_hash, os[i].ds_off);
 	kmem_free(os, dh->dh_nslots * sizeof(*os));
 	dh->dh_slots = ns;
 	dh->dh_nslots = n;
+	dh->dh_ntomb = 0;
+	return 0;
+}
+
+/* Enter one name at directory offset off. */
+static int
+dirhash_insert(struct ffs_dirhash *dh, const char *name, size_t len,
+    off_t off)
+{
+	int error;
+
+	if (2 * (dh->dh_count + dh->dh_ntomb + 1) > dh->dh_nslots &&
+	    (error = dirhash_grow(dh)) != 0)
+		return error;
+	dirhash_put(dh->dh_slots, dh->dh_nslots, ffs_namehash(name, len),
+	    (uint32_t)off + 1);
+	dh->dh_count++;
 	return 0;
 }
 
 static int
 dirhash_add_cb(void *arg, const struct ffs_dent *de)
 {
-	struct ffs_dirhash *dh = arg;
-	int error;
-
 	if (de->de_index < 2)
 		return 0;	/* "." and ".." are looked up directly */
-	if (2 * (dh->dh_count + 1) > dh->dh_nslots &&
-	    (error = dirhash_grow(dh)) != 0)
+	return dirhash_insert(arg, de->de_name, de->de_namlen, de->de_off);
+}
+
+/* Make room for the free-space counts of n chunks. */
+static int
+dirhash_chunks(struct ffs_dirhash *dh, uint32_t n)
+{
+	uint16_t *nf;
+	uint32_t cap;
+
+	if (n <= dh->dh_freecap) {
+		dh->dh_nchunks = MAX(dh->dh_nchunks, n);
+		return 0;
+	}
+	cap = MAX(n, 2 * dh->dh_freecap);
+	if ((nf = kmem_zalloc(cap * sizeof(*nf))) == NULL)
+		return ENOMEM;
+	if (dh->dh_free != NULL) {
+		memcpy(nf, dh->dh_free, dh->dh_nchunks * sizeof(*nf));
+		kmem_free(dh->dh_free, dh->dh_freecap * sizeof(*nf));
+	}
+	dh->dh_free = nf;
+	dh->dh_freecap = cap;
+	dh->dh_nchunks = n;
+	return 0;
+}
+
+/* Free bytes of every chunk of directory dp, into the hash. */
+static int
+dirhash_countfree(struct inode *dp, struct ffs_dirhash *dh)
+{
+	struct fs *fs = dp->i_fs;
+	off_t off, size = (off_t)dp->i_size;
+	struct buf *bp;
+	int64_t len, boff;
+	int error;
+
+	if ((error = dirhash_chunks(dh, (uint32_t)(size / DIRBLKSIZ))) != 0)
 		return error;
-	dirhash_put(dh->dh_slots, dh->dh_nslots,
-	    ffs_namehash(de->de_name, de->de_namlen), (uint32_t)de->de_off + 1);
-	dh->dh_count++;
+	for (off = 0; off < size;) {
+		if ((error = ffs_dir_readblk(dp, off >> fs->fs_bshift, &bp,
+		    &len)) != 0)
+			return error;
+		for (boff = off & (fs->fs_bsize - 1); boff < len &&
+		    off < size; boff += DIRBLKSIZ, off += DIRBLKSIZ)
+			dh->dh_free[off / DIRBLKSIZ] = (uint16_t)
+			    ffs_chunk_free(dp->i_ump, (uint8_t *)bp->b_data +
+			    boff);
+		brelse(bp, 0);
+	}
 	return 0;
 }
 
@@ -319,16 +392,35 @@ dirhash_build(struct inode *dp)
 		dp->i_dirhash = dh;
 		error = ffs_dirscan(dp, 0, dirhash_add_cb, dh);
 	}
+	if (error == 0)
+		error = dirhash_countfree(dp, dh);
 	if (error != 0) {
 		ffs_dirhash_free(dp);
 		dp->i_flag |= IN_NODIRHASH;
 	}
 }
 
-/* Look name up through the hash; *inop is 0 if it is not there. */
+/* The slot of the entry name at offset off, or NULL. */
+static struct dirhash_slot *
+dirhash_slot(struct ffs_dirhash *dh, const char *name, size_t len, off_t off)
+{
+	uint32_t hash = ffs_namehash(name, len), i;
+
+	for (i = hash & (dh->dh_nslots - 1); dh->dh_slots[i].ds_off != 0;
+	    i = (i + 1) & (dh->dh_nslots - 1))
+		if (dh->dh_slots[i].ds_hash == hash &&
+		    dh->dh_slots[i].ds_off == (uint32_t)off + 1)
+			return &dh->dh_slots[i];
+	return NULL;
+}
+
+/*
+ * Look name up through the hash; *inop is 0 if it is not there, else
+ * *offp is the entry's offset.
+ */
 static int
 dirhash_lookup(struct inode *dp, const char *name, size_t len,
-    uint32_t *inop)
+    uint32_t *inop, off_t *offp)
 {
 	struct ffs_dirhash *dh = dp->i_dirhash;
 	uint32_t hash = ffs_namehash(name, len), i;
@@ -338,7 +430,8 @@ dirhash_lookup(struct inode *dp, const char *name, size_t len,
 	*inop = 0;
 	for (i = hash & (dh->dh_nslots - 1); dh->dh_slots[i].ds_off != 0;
 	    i = (i + 1) & (dh->dh_nslots - 1)) {
-		if (dh->dh_slots[i].ds_hash != hash)
+		if (dh->dh_slots[i].ds_hash != hash ||
+		    dh->dh_slots[i].ds_off == DH_TOMB)
 			continue;
 		la.la_name = name;
 		la.la_len = len;
@@ -348,15 +441,20 @@ dirhash_lookup(struct inode *dp, const char *name, size_t len,
 			return error;
 		if (la.la_ino != 0) {
 			*inop = la.la_ino;
+			*offp = la.la_off;
 			break;
 		}
 	}
 	return 0;
 }
 
-/* Find name in directory dp: *inop is its inode, or 0 if absent. */
-static int
-dir_find(struct inode *dp, const char *name, size_t len, uint32_t *inop)
+/*
+ * Find name in directory dp: *inop is its inode, or 0 if absent; *offp
+ * the offset of its entry.
+ */
+int
+ffs_dir_find(struct inode *dp, const char *name, size_t len, uint32_t *inop,
+    off_t *offp)
 {
 	struct lookup_arg la;
 	int error;
@@ -365,14 +463,92 @@ dir_find(struct inode *dp, const char *name, size_t len, uint32_t *inop)
 	    dp->i_size >= FFS_DIRHASH_MINSIZE)
 		dirhash_build(dp);
 	if (dp->i_dirhash != NULL)
-		return dirhash_lookup(dp, name, len, inop);
+		return dirhash_lookup(dp, name, len, inop, offp);
 	la.la_name = name;
 	la.la_len = len;
 	la.la_off = -1;
 	la.la_ino = 0;
+	la.la_found = -1;
 	error = ffs_dirscan(dp, 0, lookup_cb, &la);
 	*inop = la.la_ino;
+	*offp = la.la_found;
 	return error;
+}
+
+/*
+ * Keep the hash of a directory being changed in step.  A failure (no
+ * memory) drops the hash; it is rebuilt by the next lookup.
+ */
+void
+ffs_dirhash_add(struct inode *dp, const char *name, size_t len, off_t off)
+{
+	if (dp->i_dirhash != NULL &&
+	    dirhash_insert(dp->i_dirhash, name, len, off) != 0)
+		ffs_dirhash_free(dp);
+}
+
+void
+ffs_dirhash_remove(struct inode *dp, const char *name, size_t len, off_t off)
+{
+	struct ffs_dirhash *dh = dp->i_dirhash;
+	struct dirhash_slot *slot;
+
+	if (dh == NULL)
+		return;
+	if ((slot = dirhash_slot(dh, name, len, off)) == NULL) {
+		ffs_dirhash_free(dp);
+		return;
+	}
+	slot->ds_off = DH_TOMB;
+	dh->dh_count--;
+	dh->dh_ntomb++;
+}
+
+void
+ffs_dirhash_move(struct inode *dp, const char *name, size_t len, off_t from,
+    off_t to)
+{
+	struct dirhash_slot *slot;
+
+	if (dp->i_dirhash == NULL)
+		return;
+	if ((slot = dirhash_slot(dp->i_dirhash, name, len, from)) == NULL)
+		ffs_dirhash_free(dp);
+	else
+		slot->ds_off = (uint32_t)to + 1;
+}
+
+/* Record that chunk i of dp now has free bytes of room. */
+void
+ffs_dirhash_setfree(struct inode *dp, uint32_t i, uint32_t free)
+{
+	struct ffs_dirhash *dh = dp->i_dirhash;
+
+	if (dh == NULL)
+		return;
+	if (i >= dh->dh_nchunks && dirhash_chunks(dh, i + 1) != 0) {
+		ffs_dirhash_free(dp);
+		return;
+	}
+	dh->dh_free[i] = (uint16_t)free;
+}
+
+/*
+ * The first chunk of dp with at least need bytes free: its index, -1 if
+ * there is none, -2 if dp has no hash to tell.
+ */
+int64_t
+ffs_dirhash_findfree(struct inode *dp, uint32_t need)
+{
+	struct ffs_dirhash *dh = dp->i_dirhash;
+	uint32_t i;
+
+	if (dh == NULL)
+		return -2;
+	for (i = 0; i < dh->dh_nchunks; i++)
+		if (dh->dh_free[i] >= need)
+			return i;
+	return -1;
 }
 
 /*
@@ -385,6 +561,7 @@ ffs_lookup(struct vnode *dvp, const char *name, size_t len,
 {
 	struct inode *dp = VTOI(dvp);
 	uint32_t ino = 0;
+	off_t off;
 	int error;
 
 	if (dvp->v_type != VDIR)
@@ -402,7 +579,7 @@ ffs_lookup(struct vnode *dvp, const char *name, size_t len,
 	} else if (len > FFS_MAXNAMLEN) {
 		return ENAMETOOLONG;
 	} else {
-		if ((error = dir_find(dp, name, len, &ino)) != 0)
+		if ((error = ffs_dir_find(dp, name, len, &ino, &off)) != 0)
 			return error;
 		if (ino == 0)
 			return ENOENT;

@@ -303,3 +303,21 @@ ffs_namehash(const char *name, size_t len)
 	}
 	return h;
 }
+
+/*
+ * Generation number for a new use of inode ino whose old one was old:
+ * random, or, when reproducible output is wanted (SOURCE_DATE_EPOCH),
+ * derived from the inode number and the old value.  Never 0.
+ */
+uint32_t
+ffs_newgen(uint64_t ino, uint32_t old)
+{
+	uint32_t g;
+
+	if (!kclock_reproducible())
+		g = karc4random();
+	else
+		g = old + (uint32_t)(ino * 2654435761u) + 1;
+	g &= 0x7fffffff;
+	return g != 0 ? g : 1;
+}

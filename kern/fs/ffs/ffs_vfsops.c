@@ -47,7 +47,7 @@
  * then this switch, read only by ffs_mount_checkrw(), refuses every
  * read-write mount.
  */
-static const bool ffs_write_support = false;
+static const bool ffs_write_support = true;
 
 static const char *const ffs_mntopts[] = { "ro", "rw", "noatime", NULL };
 
@@ -163,6 +163,9 @@ ffs_probe(struct vnode *devvp)
 static void
 ump_free(struct ufsmount *ump)
 {
+	if (ump->um_csp != NULL)
+		kmem_free(ump->um_csp, (size_t)ump->um_fs->fs_ncg *
+		    sizeof(*ump->um_csp));
 	if (ump->um_sbraw != NULL)
 		kmem_free(ump->um_sbraw, ump->um_sbrawsize);
 	if (ump->um_fs != NULL)
@@ -279,6 +282,134 @@ ffs_mount_checkrw(struct mount *mp, struct ufsmount *ump)
 	return 0;
 }
 
+/*
+ * The cylinder group summary area (fs_cssize bytes at fragment
+ * fs_csaddr): one struct csum per group.  Read-write mounts keep it in
+ * memory (um_csp), in host byte order, and write it back at sync.
+ */
+static int
+csum_io(struct ufsmount *ump, bool write)
+{
+	struct fs *fs = ump->um_fs;
+	size_t total = (size_t)fs->fs_ncg * sizeof(struct csum), done, n, i;
+	int64_t csize = ffs_fragroundup(fs, fs->fs_cssize), off;
+	uint8_t *p;
+	struct buf *bp;
+	int error, len;
+
+	if ((int64_t)total > csize)
+		return EIO;
+	for (off = 0, done = 0; done < total; off += fs->fs_bsize) {
+		len = (int)MIN((int64_t)fs->fs_bsize, csize - off);
+		error = bread(ump->um_devvp, ffs_fsbtodb(fs, fs->fs_csaddr) +
+		    off / DEV_BSIZE, len, &bp);
+		if (error != 0)
+			return error;
+		n = MIN((size_t)len, total - done);
+		p = bp->b_data;
+		for (i = 0; i < n; i += 4) {
+			int32_t *v = (int32_t *)(void *)((uint8_t *)ump->um_csp +
+			    done + i);
+
+			if (write)
+				ffs_wr32(p + i, (uint32_t)*v, ump->um_swap);
+			else
+				*v = (int32_t)ffs_rd32(p + i, ump->um_swap);
+		}
+		done += n;
+		if (write)
+			error = bwrite(bp);
+		else
+			brelse(bp, 0);
+		if (error != 0)
+			return error;
+	}
+	return 0;
+}
+
+/*
+ * Write the superblock with the current totals and the given clean
+ * state.  Only the fields a writer changes are patched into the copy read
+ * at mount, so everything else stays byte for byte as it was.
+ */
+static int
+sb_write(struct ufsmount *ump, bool clean)
+{
+	struct fs *fs = ump->um_fs;
+	uint8_t *raw = ump->um_sbraw;
+	struct ktimespec now;
+	struct buf *bp;
+	bool sw = ump->um_swap, new64;
+	int error;
+
+	vfs_timestamp(&now);
+	fs->fs_clean = clean ? FS_ISCLEAN : 0;
+	fs->fs_time = now.tv_sec;
+	raw[offsetof(struct fs, fs_clean)] = (uint8_t)fs->fs_clean;
+	raw[offsetof(struct fs, fs_fmod)] = 0;
+	ffs_wr32(raw + offsetof(struct fs, fs_old_time), (uint32_t)now.tv_sec,
+	    sw);
+	ffs_wr64(raw + offsetof(struct fs, fs_time), (uint64_t)now.tv_sec, sw);
+	new64 = ump->um_ufs2 || fs->fs_maxbsize == fs->fs_bsize;
+	if (!ump->um_ufs2) {
+		uint8_t *o = raw + offsetof(struct fs, fs_old_cstotal);
+
+		ffs_wr32(o, (uint32_t)fs->fs_cstotal.cs_ndir, sw);
+		ffs_wr32(o + 4, (uint32_t)fs->fs_cstotal.cs_nbfree, sw);
+		ffs_wr32(o + 8, (uint32_t)fs->fs_cstotal.cs_nifree, sw);
+		ffs_wr32(o + 12, (uint32_t)fs->fs_cstotal.cs_nffree, sw);
+	}
+	if (new64) {
+		uint8_t *t = raw + offsetof(struct fs, fs_cstotal);
+
+		ffs_wr64(t, (uint64_t)fs->fs_cstotal.cs_ndir, sw);
+		ffs_wr64(t + 8, (uint64_t)fs->fs_cstotal.cs_nbfree, sw);
+		ffs_wr64(t + 16, (uint64_t)fs->fs_cstotal.cs_nifree, sw);
+		ffs_wr64(t + 24, (uint64_t)fs->fs_cstotal.cs_nffree, sw);
+	}
+	error = bread(ump->um_devvp, ump->um_sbloc / DEV_BSIZE,
+	    (int)roundup(ump->um_sbrawsize, DEV_BSIZE), &bp);
+	if (error != 0)
+		return error;
+	memcpy(bp->b_data, raw, ump->um_sbrawsize);
+	error = bwrite(bp);
+	ump->um_fmod = false;
+	return error;
+}
+
+/* Summaries, then the superblock. */
+static int
+ffs_sbupdate(struct ufsmount *ump, bool clean)
+{
+	int error;
+
+	if ((error = csum_io(ump, true)) != 0)
+		return error;
+	return sb_write(ump, clean);
+}
+
+/* Set up a read-write mount: summaries in memory, "not clean" on disk. */
+static int
+mount_rw(struct ufsmount *ump)
+{
+	struct fs *fs = ump->um_fs;
+	int error;
+
+	ump->um_csp = kmem_zalloc((size_t)fs->fs_ncg * sizeof(*ump->um_csp));
+	if (ump->um_csp == NULL)
+		return ENOMEM;
+	if (fs->fs_csaddr <= 0 || !ffs_blkok(fs, fs->fs_csaddr, 1) ||
+	    fs->fs_csaddr + howmany(fs->fs_cssize, fs->fs_fsize) >
+	    fs->fs_size) {
+		kprintf("ffs: %s: cylinder summary area outside the file "
+		    "system\n", ump->um_devname);
+		return EIO;
+	}
+	if ((error = csum_io(ump, false)) != 0)
+		return error;
+	return sb_write(ump, false);
+}
+
 /* Does the option list opts name option opt? */
 static bool
 hasopt(const char *opts, const char *opt)
@@ -312,19 +443,41 @@ ffs_mount(struct mount *mp, struct vnode *devvp, const char *opts)
 		ump_free(ump);
 		return error;
 	}
+	ump->um_rdonly = (mp->mnt_flag & MNT_RDONLY) != 0;
+	if (!ump->um_rdonly && (error = mount_rw(ump)) != 0) {
+		ump_free(ump);
+		return error;
+	}
 	ump->um_mountp = mp;
 	mp->mnt_data = ump;
 	mp->mnt_bshift = ump->um_fs->fs_bshift;
 	return 0;
 }
 
-/* The VFS has reclaimed every vnode; only the mount's state is left. */
+/*
+ * The VFS has reclaimed every vnode, so every inode is in the buffer
+ * cache.  A read-write mount writes all of that first, then the
+ * summaries and the superblock marked clean, so the clean flag never
+ * reaches the disk before what it vouches for.
+ */
 static int
 ffs_unmount(struct mount *mp, int flags)
 {
-	ump_free(VFSTOUFS(mp));
+	struct ufsmount *ump = VFSTOUFS(mp);
+	int error = 0;
+
+	if (!ump->um_rdonly) {
+		error = bflush(ump->um_devvp);
+		if (error == 0)
+			error = ffs_sbupdate(ump, true);
+		if (error != 0)
+			kprintf("ffs: %s: could not write the file system "
+			    "back (error %d); it is not marked clean\n",
+			    ump->um_devname, error);
+	}
+	ump_free(ump);
 	mp->mnt_data = NULL;
-	return 0;
+	return error;
 }
 
 static int
@@ -384,11 +537,19 @@ ffs_statvfs(struct mount *mp, struct kstatvfs *sf)
 	return 0;
 }
 
-/* Nothing is ever dirty on a read-only mount. */
+/*
+ * The vnodes were synced by the VFS; write the summaries and the
+ * superblock if they changed (still marked not clean: the file system
+ * stays mounted).
+ */
 static int
 ffs_sync(struct mount *mp, int waitfor)
 {
-	return 0;
+	struct ufsmount *ump = VFSTOUFS(mp);
+
+	if (ump->um_rdonly || !ump->um_fmod)
+		return 0;
+	return ffs_sbupdate(ump, false);
 }
 
 /* vfs_loadvnode: fill vp from inode ino. */
@@ -405,6 +566,8 @@ ffs_loadvnode(struct mount *mp, struct vnode *vp, ino_t ino)
 	vp->v_data = ip;
 	switch (vp->v_type) {
 	case VREG:
+		vp->v_gop = &ffs_genfsops;
+		/* FALLTHROUGH */
 	case VDIR:
 	case VLNK:
 		vp->v_op = &ffs_vnodeops;

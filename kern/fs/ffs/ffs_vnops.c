@@ -162,6 +162,204 @@ ffs_readlink(struct vnode *vp, struct uio *uio)
 	return uiomove(target, (size_t)ip->i_size, uio);
 }
 
+/*
+ * Writing.  File data goes through the page cache (genfs_write), which
+ * asks ffs_gop_alloc for storage and ffs_gop_setsize for the new size.
+ */
+static int
+ffs_gop_alloc(struct vnode *vp, off_t off, size_t len)
+{
+	return ffs_balloc(VTOI(vp), off, len, 0);
+}
+
+static void
+ffs_gop_setsize(struct vnode *vp, off_t size)
+{
+	struct inode *ip = VTOI(vp);
+
+	ip->i_size = (uint64_t)size;
+	if (ip->i_ump->um_ufs2)
+		ip->i_din.ffs2.di_size = (uint64_t)size;
+	else
+		ip->i_din.ffs1.di_size = (uint64_t)size;
+	ffs_imodified(ip, IN_CHANGE | IN_UPDATE);
+}
+
+const struct genfs_ops ffs_genfsops = {
+	.gop_alloc = ffs_gop_alloc,
+	.gop_setsize = ffs_gop_setsize,
+};
+
+static int
+ffs_write(struct vnode *vp, struct uio *uio, int ioflag)
+{
+	struct inode *ip = VTOI(vp);
+	off_t start = (ioflag & IO_APPEND) ? vp->v_size : uio->uio_offset;
+	int error;
+
+	if (vp->v_type == VDIR)
+		return EISDIR;
+	if (vp->v_type != VREG)
+		return EOPNOTSUPP;
+	if (uio->uio_resid == 0)
+		return 0;
+	if (start < 0 || (uint64_t)start + uio->uio_resid >
+	    ip->i_ump->um_maxfilesize)
+		return EFBIG;
+	error = genfs_write(vp, uio, ioflag);
+	ffs_imodified(ip, IN_CHANGE | IN_UPDATE);
+	if (error == 0 && (ioflag & IO_SYNC))
+		error = ffs_update(ip);
+	return error;
+}
+
+/* Grow a regular file to size: its new last byte is written as zero. */
+static int
+grow_file(struct vnode *vp, off_t size)
+{
+	struct kiovec iov;
+	struct uio uio;
+	char zero = 0;
+
+	uio_setup(&uio, &iov, &zero, 1, size - 1, UIO_WRITE);
+	return ffs_write(vp, &uio, 0);
+}
+
+static int
+setattr_size(struct vnode *vp, off_t size)
+{
+	struct inode *ip = VTOI(vp);
+	int error;
+
+	if (vp->v_type == VDIR)
+		return EISDIR;
+	if (vp->v_type != VREG)
+		return EINVAL;
+	if (size < 0 || (uint64_t)size > ip->i_ump->um_maxfilesize)
+		return EFBIG;
+	if ((uint64_t)size > ip->i_size)
+		return grow_file(vp, size);
+	if ((uint64_t)size == ip->i_size) {
+		ffs_imodified(ip, IN_CHANGE | IN_UPDATE);
+		return 0;
+	}
+	(void)genfs_truncate(vp, size);
+	error = ffs_truncate(ip, (uint64_t)size);
+	vp->v_size = size;
+	return error;
+}
+
+static void
+setattr_times(struct inode *ip, const struct vattr *va)
+{
+	if (ip->i_ump->um_ufs2) {
+		struct ufs2_dinode *dp = &ip->i_din.ffs2;
+
+		if (va->va_mask & VA_ATIME) {
+			dp->di_atime = va->va_atime.tv_sec;
+			dp->di_atimensec = va->va_atime.tv_nsec;
+		}
+		if (va->va_mask & VA_MTIME) {
+			dp->di_mtime = va->va_mtime.tv_sec;
+			dp->di_mtimensec = va->va_mtime.tv_nsec;
+		}
+		if (va->va_mask & VA_BIRTHTIME) {
+			dp->di_birthtime = va->va_birthtime.tv_sec;
+			dp->di_birthnsec = va->va_birthtime.tv_nsec;
+		}
+	} else {
+		struct ufs1_dinode *dp = &ip->i_din.ffs1;
+
+		if (va->va_mask & VA_ATIME) {
+			dp->di_atime = (int32_t)va->va_atime.tv_sec;
+			dp->di_atimensec = va->va_atime.tv_nsec;
+		}
+		if (va->va_mask & VA_MTIME) {
+			dp->di_mtime = (int32_t)va->va_mtime.tv_sec;
+			dp->di_mtimensec = va->va_mtime.tv_nsec;
+		}
+	}
+	if (va->va_mask & VA_ATIME)
+		ip->i_flag &= ~IN_ACCESS;
+	if (va->va_mask & VA_MTIME)
+		ip->i_flag &= ~IN_UPDATE;
+}
+
+/*
+ * VOP_SETATTR.  The VFS has checked ownership, privileges and the
+ * immutable flags; times given explicitly replace the pending automatic
+ * ones.
+ */
+static int
+ffs_setattr(struct vnode *vp, const struct vattr *va)
+{
+	struct inode *ip = VTOI(vp);
+	int error;
+
+	if (ip->i_ump->um_rdonly)
+		return EROFS;
+	if ((va->va_mask & VA_SIZE) &&
+	    (error = setattr_size(vp, va->va_size)) != 0)
+		return error;
+	if (va->va_mask & VA_FLAGS)
+		ip->i_flags = va->va_flags;
+	if (va->va_mask & VA_MODE)
+		ip->i_mode = (ip->i_mode & S_IFMT) | (va->va_mode & ALLPERMS);
+	if (va->va_mask & VA_UID)
+		ip->i_uid = va->va_uid;
+	if (va->va_mask & VA_GID)
+		ip->i_gid = va->va_gid;
+	if (va->va_mask & (VA_FLAGS | VA_MODE | VA_UID | VA_GID | VA_ATIME |
+	    VA_MTIME | VA_BIRTHTIME))
+		ffs_imodified(ip, IN_CHANGE);
+	setattr_times(ip, va);
+	return 0;
+}
+
+/* Write the file's dirty pages and its inode to the buffer cache. */
+static int
+ffs_fsync(struct vnode *vp, int flags)
+{
+	struct inode *ip = VTOI(vp);
+	int error = 0;
+
+	if (ip == NULL || ip->i_ump->um_rdonly)
+		return 0;
+	if (vp->v_type == VREG && vp->v_ndirty > 0)
+		error = genfs_putpages(vp, 0, 0, PGO_CLEANIT);
+	if (error == 0)
+		error = ffs_update(ip);
+	return error;
+}
+
+/*
+ * The last reference to vp went.  An inode without links is freed now:
+ * its blocks, then the inode itself, which is written back zeroed.
+ */
+static int
+ffs_inactive(struct vnode *vp)
+{
+	struct inode *ip = VTOI(vp);
+	mode_t mode = ip->i_mode;
+	int error, e;
+
+	if (ip->i_nlink > 0 || ip->i_ump->um_rdonly)
+		return 0;
+	vp->v_vflag |= VV_NOCACHE;
+	(void)genfs_putpages(vp, 0, 0, PGO_FREE);
+	ffs_dirhash_free(ip);
+	error = ffs_truncate(ip, 0);
+	vp->v_size = 0;
+	ip->i_mode = 0;
+	ip->i_flags = 0;
+	ip->i_flag &= ~IN_TIMES;
+	ffs_imodified(ip, 0);
+	e = ffs_update(ip);
+	error = error != 0 ? error : e;
+	e = ffs_vfree(ip->i_ump, ip->i_number, mode);
+	return error != 0 ? error : e;
+}
+
 static int
 ffs_reclaim(struct vnode *vp)
 {
@@ -173,27 +371,27 @@ ffs_reclaim(struct vnode *vp)
 const struct vnodeops ffs_vnodeops = {
 	.vop_fsname = "ffs",
 	.vop_lookup = ffs_lookup,
-	.vop_create = genfs_ro_create,
-	.vop_mkdir = genfs_ro_mkdir,
-	.vop_symlink = genfs_ro_symlink,
-	.vop_link = genfs_ro_link,
-	.vop_remove = genfs_ro_remove,
-	.vop_rmdir = genfs_ro_rmdir,
-	.vop_rename = genfs_ro_rename,
+	.vop_create = ffs_create,
+	.vop_mkdir = ffs_mkdir,
+	.vop_symlink = ffs_symlink,
+	.vop_link = ffs_link,
+	.vop_remove = ffs_remove,
+	.vop_rmdir = ffs_rmdir,
+	.vop_rename = ffs_rename,
 	.vop_getattr = ffs_getattr,
-	.vop_setattr = genfs_ro_setattr,
+	.vop_setattr = ffs_setattr,
 	.vop_read = ffs_read,
-	.vop_write = genfs_ro_write,
+	.vop_write = ffs_write,
 	.vop_readdir = ffs_readdir,
 	.vop_readlink = ffs_readlink,
-	.vop_fsync = genfs_nop_fsync,
-	.vop_inactive = genfs_nop_inactive,
+	.vop_fsync = ffs_fsync,
+	.vop_inactive = ffs_inactive,
 	.vop_reclaim = ffs_reclaim,
 	.vop_bmap = ffs_bmap,
 };
 
 static int
-spec_read(struct vnode *vp, struct uio *uio, int ioflag)
+spec_rw(struct vnode *vp, struct uio *uio, int ioflag)
 {
 	return EOPNOTSUPP;
 }
@@ -201,21 +399,21 @@ spec_read(struct vnode *vp, struct uio *uio, int ioflag)
 const struct vnodeops ffs_specops = {
 	.vop_fsname = "ffs",
 	.vop_lookup = genfs_notdir_lookup,
-	.vop_create = genfs_ro_create,
-	.vop_mkdir = genfs_ro_mkdir,
-	.vop_symlink = genfs_ro_symlink,
-	.vop_link = genfs_ro_link,
-	.vop_remove = genfs_ro_remove,
-	.vop_rmdir = genfs_ro_rmdir,
-	.vop_rename = genfs_ro_rename,
+	.vop_create = ffs_create,
+	.vop_mkdir = ffs_mkdir,
+	.vop_symlink = ffs_symlink,
+	.vop_link = ffs_link,
+	.vop_remove = ffs_remove,
+	.vop_rmdir = ffs_rmdir,
+	.vop_rename = ffs_rename,
 	.vop_getattr = ffs_getattr,
-	.vop_setattr = genfs_ro_setattr,
-	.vop_read = spec_read,
-	.vop_write = genfs_ro_write,
+	.vop_setattr = ffs_setattr,
+	.vop_read = spec_rw,
+	.vop_write = spec_rw,
 	.vop_readdir = genfs_notdir_readdir,
 	.vop_readlink = genfs_notlnk_readlink,
-	.vop_fsync = genfs_nop_fsync,
-	.vop_inactive = genfs_nop_inactive,
+	.vop_fsync = ffs_fsync,
+	.vop_inactive = ffs_inactive,
 	.vop_reclaim = ffs_reclaim,
 	.vop_bmap = genfs_nobmap,
 };

@@ -44,6 +44,10 @@ struct ufsmount {
 	uint64_t	um_maxino;	/* fs_ncg * fs_ipg */
 	uint64_t	um_maxfilesize;	/* what the block map can address */
 	char		um_devname[64];	/* for messages */
+	/* Read-write mounts only. */
+	struct csum	*um_csp;	/* per-group summaries, host order */
+	bool		um_fmod;	/* superblock or summaries changed */
+	bool		um_rdonly;
 };
 
 #define VFSTOUFS(mp)	((struct ufsmount *)(mp)->mnt_data)
@@ -77,6 +81,11 @@ struct inode {
 
 /* i_flag */
 #define IN_NODIRHASH	0x0001		/* building the hash failed once */
+#define IN_MODIFIED	0x0002		/* the dinode must be written */
+#define IN_ACCESS	0x0004		/* access time to be set */
+#define IN_CHANGE	0x0008		/* change time to be set */
+#define IN_UPDATE	0x0010		/* modification time to be set */
+#define IN_TIMES	(IN_ACCESS | IN_CHANGE | IN_UPDATE)
 
 #define VTOI(vp)	((struct inode *)(vp)->v_data)
 #define ITOV(ip)	((ip)->i_vnode)
@@ -103,6 +112,41 @@ ffs_ip_blocks(const struct inode *ip)
 {
 	return ip->i_ump->um_ufs2 ? ip->i_din.ffs2.di_blocks :
 	    ip->i_din.ffs1.di_blocks;
+}
+
+/*
+ * Setters of dinode fields, whatever the inode format; they keep the
+ * copies in struct inode in step and mark the inode modified.
+ */
+static inline void
+ffs_ip_setdb(struct inode *ip, int i, int64_t v)
+{
+	if (ip->i_ump->um_ufs2)
+		ip->i_din.ffs2.di_db[i] = v;
+	else
+		ip->i_din.ffs1.di_db[i] = (int32_t)v;
+	ip->i_flag |= IN_MODIFIED;
+}
+
+static inline void
+ffs_ip_setib(struct inode *ip, int i, int64_t v)
+{
+	if (ip->i_ump->um_ufs2)
+		ip->i_din.ffs2.di_ib[i] = v;
+	else
+		ip->i_din.ffs1.di_ib[i] = (int32_t)v;
+	ip->i_flag |= IN_MODIFIED;
+}
+
+/* Add (or, negative, take away) DEV_BSIZE units held. */
+static inline void
+ffs_ip_addblocks(struct inode *ip, int64_t n)
+{
+	if (ip->i_ump->um_ufs2)
+		ip->i_din.ffs2.di_blocks += (uint64_t)n;
+	else
+		ip->i_din.ffs1.di_blocks += (uint32_t)n;
+	ip->i_flag |= IN_MODIFIED;
 }
 
 #endif /* !_KERN_FS_FFS_INODE_H_ */
