@@ -208,8 +208,11 @@ $(KERN_IMPORTS_OK): $(KERN_OBJS) tests/check_kern_imports.sh
 	@touch $@
 
 # Programs: fsu_X/fsu_X.c (plus any fsu_X/*.c listed in fsu_X_EXTRA).
+# The objects of the extra sources come from a function: a '%' written in
+# the rule itself would be replaced by the stem before the second expansion.
+prog_extra_objs = $(addprefix $(O)/,$(patsubst %.c,%.o,$($(1)_EXTRA)))
 .SECONDEXPANSION:
-$(O)/bin/%: $(O)/$$*/$$*.o $$(patsubst %.c,$(O)/%.o,$$($$*_EXTRA)) $(LIBFSU) \
+$(O)/bin/%: $(O)/$$*/$$*.o $$(call prog_extra_objs,$$*) $(LIBFSU) \
 	    $(LIBUKFS) $(LIBKERN) $(LIBHYP)
 	@mkdir -p $(@D)
 	$(CC) $(SANFLAGS) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIBFSU) \
