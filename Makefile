@@ -91,11 +91,31 @@ UKFS_SRCS = \
 	ukfs/ukfs.c
 
 CMD_SRCS = \
-	cmd/fsu_mount.c
+	cmd/fsu_mode.c \
+	cmd/fsu_mount.c \
+	cmd/fsu_util.c \
+	cmd/fsu_walk.c
 
 # One directory per program; each holds PROG.c (and maybe more) + PROG.1.
 PROGS = \
-	fsu_cat
+	fsu_cat \
+	fsu_chflags \
+	fsu_chgrp \
+	fsu_chmod \
+	fsu_chown \
+	fsu_ln \
+	fsu_mkdir \
+	fsu_mkfifo \
+	fsu_mknod \
+	fsu_mv \
+	fsu_rm \
+	fsu_rmdir \
+	fsu_touch \
+	fsu_write
+
+# Sources shared between programs.
+fsu_chown_EXTRA = fsu_chown/chown_common.c
+fsu_chgrp_EXTRA = fsu_chown/chown_common.c
 
 # ------------------------------------------------------------------ tests
 # C test programs (atf-c): tests/<area>/t_<name>.c linked with the kernel
