@@ -139,15 +139,18 @@ TESTS_C_UKFS = \
 
 TESTS_C_FFS =
 
+TESTS_C_CMD = \
+	tests/cmd/t_fsu_mode
+
 TESTS_SH = \
 	tests/build/t_layering
 
 TESTS_C = $(TESTS_C_KERN) $(TESTS_C_BLK) $(TESTS_C_PART) $(TESTS_C_VFS) \
-	$(TESTS_C_UKFS) $(TESTS_C_FFS)
+	$(TESTS_C_UKFS) $(TESTS_C_FFS) $(TESTS_C_CMD)
 
 KYUAFILES = tests/Kyuafile tests/kern/Kyuafile tests/blk/Kyuafile \
 	tests/part/Kyuafile tests/vfs/Kyuafile tests/ukfs/Kyuafile \
-	tests/build/Kyuafile
+	tests/build/Kyuafile tests/cmd/Kyuafile
 
 # ------------------------------------------------------------------ rules
 
@@ -257,6 +260,10 @@ $(KYUAFILES:%=$(O)/%): $(O)/%: %
 	cp $< $@
 
 .SECONDARY:
+
+# Unit tests of the shared command code link its archive.
+$(TESTS_C_CMD:%=$(O)/%): $(LIBFSU)
+$(TESTS_C_CMD:%=$(O)/%.o): HOSTFLAGS += -Iukfs -Icmd
 
 # Shell tests source this to find the programs, the sources and the FFS
 # oracle (../shared/oracles/ffs_check.py beside the project, or FFS_CHECK).
