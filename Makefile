@@ -140,10 +140,23 @@ TESTS_C_UKFS = \
 TESTS_C_FFS =
 
 TESTS_C_CMD = \
+	tests/cmd/h_fsu_stat \
 	tests/cmd/t_fsu_mode
 
 TESTS_SH = \
-	tests/build/t_layering
+	tests/build/t_layering \
+	tests/cmd/t_fsu_chflags \
+	tests/cmd/t_fsu_chgrp \
+	tests/cmd/t_fsu_chmod \
+	tests/cmd/t_fsu_chown \
+	tests/cmd/t_fsu_ln \
+	tests/cmd/t_fsu_mkdir \
+	tests/cmd/t_fsu_mknod \
+	tests/cmd/t_fsu_mv \
+	tests/cmd/t_fsu_rm \
+	tests/cmd/t_fsu_rmdir \
+	tests/cmd/t_fsu_touch \
+	tests/cmd/t_fsu_write
 
 TESTS_C = $(TESTS_C_KERN) $(TESTS_C_BLK) $(TESTS_C_PART) $(TESTS_C_VFS) \
 	$(TESTS_C_UKFS) $(TESTS_C_FFS) $(TESTS_C_CMD)
