@@ -82,7 +82,14 @@ KERN_ROOTFS_SRCS = \
 	kern/fs/rootfs/rootfs_vfsops.c \
 	kern/fs/rootfs/rootfs_vnops.c
 
-KERN_FFS_SRCS =
+KERN_FFS_SRCS = \
+	kern/fs/ffs/ffs_bmap.c \
+	kern/fs/ffs/ffs_bswap.c \
+	kern/fs/ffs/ffs_inode.c \
+	kern/fs/ffs/ffs_lookup.c \
+	kern/fs/ffs/ffs_subr.c \
+	kern/fs/ffs/ffs_vfsops.c \
+	kern/fs/ffs/ffs_vnops.c
 
 KERN_SRCS = $(KERN_CORE_SRCS) $(KERN_BLK_SRCS) $(KERN_PART_SRCS) \
 	$(KERN_VFS_SRCS) $(KERN_ROOTFS_SRCS) $(KERN_FFS_SRCS)

@@ -657,7 +657,7 @@ rw_check(const struct blkdev *bd, int rw, uint64_t off,
 	size_t total = 0;
 	int i;
 
-	if ((rw & ~(BLK_WRITE | BLK_SYNC)) != 0 || iovcnt < 0 ||
+	if ((rw & ~(BLK_WRITE | BLK_SYNC | BLK_BULK)) != 0 || iovcnt < 0 ||
 	    (iovcnt > 0 && iov == NULL))
 		return EINVAL;
 	if ((rw & BLK_WRITE) && blk_rdonly(bd))
@@ -696,7 +696,10 @@ rw_account(struct blkdev *bd, const struct blk_xfer *x)
 
 /*
  * Move data between the device at device offset off and the caller's
- * vectors.  rw is BLK_READ or BLK_WRITE, optionally with BLK_SYNC.  The
+ * vectors.  rw is BLK_READ or BLK_WRITE, optionally with BLK_SYNC, and
+ * BLK_BULK for large transfers of file data, which go straight through
+ * pread/pwrite even when the device has windows: one host copy, and no
+ * page faults on the window, is cheaper for those.  The
  * offset and the total length must be multiples of the sector size.  A
  * request is truncated at the device end; *donep says how many bytes
  * moved, also on error.
@@ -719,7 +722,7 @@ blk_rw(struct blkdev *bd, int rw, uint64_t off, const struct kiovec *iov,
 	x.x_rw = rw;
 	if (x.x_resid > 0 && fault_inject(bd, rw, off, x.x_resid))
 		return EIO;
-	if (x.x_resid > 0 && blk_mmapped(bd)) {
+	if (x.x_resid > 0 && blk_mmapped(bd) && !(rw & BLK_BULK)) {
 		error = rw_mmap(bd, &x);
 		/* The device fell back while we were at it: finish. */
 		if (error != 0 && !blk_mmapped(bd))

@@ -44,6 +44,7 @@ struct blk_window;
 #define BLK_READ	0x00
 #define BLK_WRITE	0x01
 #define BLK_SYNC	0x02	/* write: durable on the host before return */
+#define BLK_BULK	0x04	/* large data transfer: bypass the windows */
 
 #define BLK_MAXUNITS	32	/* attached devices at once */
 

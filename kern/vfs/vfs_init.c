@@ -15,12 +15,14 @@
 #define VFS_MAXTYPES	16
 
 extern const struct vfsops rootfs_vfsops;
+extern const struct vfsops ffs_vfsops;
 int	rootfs_mountroot(void);
 void	rootfs_unmountroot(void);
 
 /* Probe order matters only for images more than one type accepts. */
 static const struct vfsops *const vfs_list[] = {
 	&rootfs_vfsops,
+	&ffs_vfsops,
 };
 
 static const struct vfsops *vfs_types[VFS_MAXTYPES];

@@ -47,6 +47,8 @@
 #define RA_MIN		8			/* pages */
 #define RA_MAX		(MAXPHYS / PAGE_SIZE)	/* pages */
 #define IOV_BATCH	64
+#define BULK_MIN	(32 * 1024)	/* pread/pwrite from this size */
+#define FREEBUF_MAX	512		/* recycled page buffers kept */
 
 struct vm_page {
 	LIST_ENTRY(vm_page) pg_hash;
@@ -61,8 +63,15 @@ struct vm_page {
 LIST_HEAD(pagehash, vm_page);
 TAILQ_HEAD(pageq, vm_page);
 
+/* A free page buffer, kept for reuse. */
+struct pagebuf {
+	struct pagebuf	*pb_next;
+};
+
 static struct {
 	struct pagehash	*hash;
+	struct pagebuf	*freebufs;	/* recycled page data */
+	uint32_t	nfreebufs;
 	uint32_t	nbuckets;
 	struct pageq	lru;
 	uint64_t	resident;	/* pages */
@@ -72,6 +81,7 @@ static struct {
 } pc;
 
 static size_t page_reclaim(size_t);
+static size_t pagebuf_drain(size_t);
 
 int
 vfs_page_init(void)
@@ -96,6 +106,7 @@ vfs_page_fini(void)
 {
 	KASSERTMSG(pc.resident == 0, "vfs_page_fini: %llu pages resident",
 	    (unsigned long long)pc.resident);
+	(void)pagebuf_drain(SIZE_MAX);
 	kmem_free(pc.hash, pc.nbuckets * sizeof(*pc.hash));
 	pc.hash = NULL;
 }
@@ -144,6 +155,53 @@ page_hashgrow(void)
 	kmem_free(oh, on * sizeof(*oh));
 }
 
+/*
+ * Page data buffers are recycled: a streaming read frees and allocates a
+ * page for every 4 KiB it moves, and reusing recently freed buffers keeps
+ * them warm in the CPU cache instead of faulting in fresh memory.
+ */
+static void *
+pagebuf_alloc(void)
+{
+	struct pagebuf *pb;
+
+	if ((pb = pc.freebufs) != NULL) {
+		pc.freebufs = pb->pb_next;
+		pc.nfreebufs--;
+		return pb;
+	}
+	return kmem_alloc(PAGE_SIZE);
+}
+
+static void
+pagebuf_free(void *p)
+{
+	struct pagebuf *pb = p;
+
+	if (pc.nfreebufs >= FREEBUF_MAX || pc.hash == NULL) {
+		kmem_free(p, PAGE_SIZE);
+		return;
+	}
+	pb->pb_next = pc.freebufs;
+	pc.freebufs = pb;
+	pc.nfreebufs++;
+}
+
+static size_t
+pagebuf_drain(size_t want)
+{
+	struct pagebuf *pb;
+	size_t got = 0;
+
+	while (got < want && (pb = pc.freebufs) != NULL) {
+		pc.freebufs = pb->pb_next;
+		pc.nfreebufs--;
+		kmem_free(pb, PAGE_SIZE);
+		got += PAGE_SIZE;
+	}
+	return got;
+}
+
 static bool
 page_onlru(const struct vm_page *pg)
 {
@@ -166,7 +224,7 @@ page_free(struct vm_page *pg)
 	TAILQ_REMOVE(&vp->v_pages, pg, pg_listq);
 	vp->v_npages--;
 	pc.resident--;
-	kmem_free(pg->pg_data, PAGE_SIZE);
+	pagebuf_free(pg->pg_data);
 	kmem_free(pg, sizeof(*pg));
 }
 
@@ -179,6 +237,7 @@ page_reclaim(size_t want)
 
 	if (pc.hash == NULL)
 		return 0;
+	got = pagebuf_drain(want);
 	while (got < want && (pg = TAILQ_FIRST(&pc.lru)) != NULL) {
 		page_free(pg);
 		pc.stats.ps_reclaimed++;
@@ -199,7 +258,7 @@ page_alloc(struct vnode *vp, int64_t idx, struct vm_page **pgp)
 	}
 	if ((pg = kmem_alloc(sizeof(*pg))) == NULL)
 		return ENOMEM;
-	if ((pg->pg_data = kmem_alloc(PAGE_SIZE)) == NULL) {
+	if ((pg->pg_data = pagebuf_alloc()) == NULL) {
 		kmem_free(pg, sizeof(*pg));
 		return ENOMEM;
 	}
@@ -284,8 +343,8 @@ pgio_flush(struct pgio *io)
 
 	if (io->io_cnt == 0)
 		return 0;
-	error = blk_rw(io->io_bd, io->io_rw, io->io_devoff, io->io_iov,
-	    io->io_cnt, &done);
+	error = blk_rw(io->io_bd, io->io_rw | (io->io_len >= BULK_MIN ?
+	    BLK_BULK : 0), io->io_devoff, io->io_iov, io->io_cnt, &done);
 	if (error == 0 && done != io->io_len)
 		error = EIO;	/* the mapping points past the device */
 	io->io_cnt = 0;
@@ -489,6 +548,25 @@ readahead(struct vnode *vp, int64_t idx, int64_t want)
 	return (int)MIN(want + vp->v_rawin, RA_MAX);
 }
 
+/*
+ * A long sequential read of a file too big to stay cached: pages that
+ * have been read are dropped at once, so the stream reuses a few warm
+ * buffers instead of pushing everything else out of the cache.
+ */
+static bool
+streaming(const struct vnode *vp)
+{
+	return vp->v_rawin == RA_MAX &&
+	    (uint64_t)vp->v_size > pc.budget * PAGE_SIZE / 4;
+}
+
+static void
+dropbehind(struct vm_page *pg)
+{
+	if (page_onlru(pg))
+		page_free(pg);
+}
+
 int
 genfs_read(struct vnode *vp, struct uio *uio, int ioflag)
 {
@@ -526,6 +604,8 @@ genfs_read(struct vnode *vp, struct uio *uio, int ioflag)
 		page_unbusy(pg);
 		if (error != 0)
 			break;
+		if (po + n == PAGE_SIZE && streaming(vp))
+			dropbehind(pg);
 	}
 	return error;
 }
