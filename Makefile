@@ -102,17 +102,37 @@ UKFS_SRCS = \
 	ukfs/ukfs.c
 
 CMD_SRCS = \
-	cmd/fsu_mount.c
+	cmd/fsu_mode.c \
+	cmd/fsu_mount.c \
+	cmd/fsu_util.c \
+	cmd/fsu_walk.c
 
 # One directory per program; each holds PROG.c (and maybe more) + PROG.1.
 PROGS = \
 	fsu_cat \
-	fsu_ls
+	fsu_chflags \
+	fsu_chgrp \
+	fsu_chmod \
+	fsu_chown \
+	fsu_ln \
+	fsu_ls \
+	fsu_mkdir \
+	fsu_mkfifo \
+	fsu_mknod \
+	fsu_mv \
+	fsu_rm \
+	fsu_rmdir \
+	fsu_touch \
+	fsu_write
 
 fsu_ls_EXTRA = \
 	fsu_ls/cmp.c \
 	fsu_ls/print.c \
 	fsu_ls/util.c
+
+# Sources shared between programs.
+fsu_chown_EXTRA = fsu_chown/chown_common.c
+fsu_chgrp_EXTRA = fsu_chown/chown_common.c
 
 # ------------------------------------------------------------------ tests
 # C test programs (atf-c): tests/<area>/t_<name>.c linked with the kernel
@@ -137,12 +157,28 @@ TESTS_C_UKFS = \
 TESTS_C_FFS = \
 	tests/ffs/t_ffs
 
+TESTS_C_CMD = \
+	tests/cmd/h_fsu_stat \
+	tests/cmd/t_fsu_mode
+
 TESTS_SH = \
 	tests/build/t_layering \
-	tests/cmd/t_fsu_ls
+	tests/cmd/t_fsu_ls \
+	tests/cmd/t_fsu_chflags \
+	tests/cmd/t_fsu_chgrp \
+	tests/cmd/t_fsu_chmod \
+	tests/cmd/t_fsu_chown \
+	tests/cmd/t_fsu_ln \
+	tests/cmd/t_fsu_mkdir \
+	tests/cmd/t_fsu_mknod \
+	tests/cmd/t_fsu_mv \
+	tests/cmd/t_fsu_rm \
+	tests/cmd/t_fsu_rmdir \
+	tests/cmd/t_fsu_touch \
+	tests/cmd/t_fsu_write
 
 TESTS_C = $(TESTS_C_KERN) $(TESTS_C_BLK) $(TESTS_C_PART) $(TESTS_C_VFS) \
-	$(TESTS_C_UKFS) $(TESTS_C_FFS)
+	$(TESTS_C_UKFS) $(TESTS_C_FFS) $(TESTS_C_CMD)
 
 # Every test directory has a Kyuafile; tests/Kyuafile includes them.
 KYUAFILES = tests/Kyuafile $(addsuffix Kyuafile,$(sort $(dir $(TESTS_C) \
@@ -256,6 +292,10 @@ $(KYUAFILES:%=$(O)/%): $(O)/%: %
 	cp $< $@
 
 .SECONDARY:
+
+# Unit tests of the shared command code link its archive.
+$(TESTS_C_CMD:%=$(O)/%): $(LIBFSU)
+$(TESTS_C_CMD:%=$(O)/%.o): HOSTFLAGS += -Iukfs -Icmd
 
 # Shell tests source this to find the programs, the sources and the FFS
 # oracle (../shared/oracles/ffs_check.py beside the project, or FFS_CHECK).

@@ -12,6 +12,9 @@
 #ifndef _CMD_FSU_H_
 #define _CMD_FSU_H_
 
+#include <sys/types.h>
+#include <sys/stat.h>
+
 #include <stdarg.h>
 #include <stdio.h>
 
@@ -46,6 +49,60 @@ void	fsu_errx(int, const char *, ...)
 	    __attribute__((__format__(__printf__, 2, 3), __noreturn__));
 /* Release the image and exit with status. */
 void	fsu_exit(int) __attribute__((__noreturn__));
+
+/*
+ * fsu_mode.c: file modes in octal or symbolic (chmod(1)) form.  Parse
+ * once with the umask to use for clauses without a who, then apply to
+ * the old mode (type bits included, for X) of each file; returns the
+ * new permission bits.  fsu_mode_parse returns NULL with errno EINVAL
+ * for a bad mode.
+ */
+struct fsu_mode;
+struct fsu_mode *fsu_mode_parse(const char *, mode_t);
+mode_t	fsu_mode_apply(const struct fsu_mode *, mode_t);
+void	fsu_mode_free(struct fsu_mode *);
+mode_t	fsu_umask(void);
+
+/*
+ * fsu_walk.c: walk the tree below an operand without following symbolic
+ * links (but the operand with FSU_WALK_FOLLOW).  Directories are visited
+ * before (FSU_W_D) and after (FSU_W_DP) their entries, other files once
+ * (FSU_W_F); errors come as FSU_W_ERR with we_errno.  Calls on the entry
+ * use we_accpath (relative to the working directory the walk set up);
+ * messages use we_path.  The callback returns 0, or FSU_WALK_SKIP (at
+ * FSU_W_D: do not descend) and/or FSU_WALK_FAIL; fsu_walk returns
+ * FSU_WALK_FAIL if any callback did.
+ */
+#define FSU_WALK_FOLLOW	0x01
+
+#define FSU_W_F		1	/* not a directory */
+#define FSU_W_D		2	/* directory, before its entries */
+#define FSU_W_DP	3	/* directory, after its entries */
+#define FSU_W_ERR	4	/* error: we_errno */
+
+#define FSU_WALK_SKIP	0x01
+#define FSU_WALK_FAIL	0x02
+
+struct fsu_walk_ent {
+	const char	*we_path;	/* path from the operand */
+	const char	*we_accpath;	/* path to use for calls */
+	const char	*we_name;	/* last component */
+	struct stat	 we_st;		/* lstat (stat for a followed operand) */
+	int		 we_info;	/* FSU_W_* */
+	int		 we_errno;	/* FSU_W_ERR */
+	int		 we_depth;	/* 0 for the operand */
+};
+typedef int (*fsu_walk_fn)(struct ukfs *, struct fsu_walk_ent *, void *);
+int	fsu_walk(struct ukfs *, const char *, int, fsu_walk_fn, void *);
+
+/* fsu_util.c */
+/* Print the prompt on stderr and read an answer; 1 for yes. */
+int	fsu_prompt(const char *, ...)
+	    __attribute__((__format__(__printf__, 1, 2)));
+/* "dir/last component of path", malloc'ed; NULL on failure. */
+char	*fsu_path_in_dir(const char *, const char *);
+/* The last component of path (trailing slashes ignored), malloc'ed. */
+char	*fsu_basename(const char *);
 
 extern int fsu_verbose;		/* -v given */
 

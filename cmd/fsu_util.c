@@ -1,0 +1,71 @@
+/*
+ * fsu_util.c: small helpers of the fsu_* programs: prompts and path
+ * names.
+ */
+#include <sys/types.h>
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fsu.h"
+
+/*
+ * Ask on stderr and read one line from stdin; the answer is yes when it
+ * starts with 'y' or 'Y' (after blanks).  End of input is no.
+ */
+int
+fsu_prompt(const char *fmt, ...)
+{
+	va_list ap;
+	int ch, first = 0;
+
+	va_start(ap, fmt);
+	(void)vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	(void)fflush(stderr);
+	while ((ch = getchar()) == ' ' || ch == '\t')
+		continue;
+	first = ch;
+	while (ch != '\n' && ch != EOF)
+		ch = getchar();
+	return first == 'y' || first == 'Y';
+}
+
+char *
+fsu_basename(const char *path)
+{
+	size_t len = strlen(path), start;
+	char *b;
+
+	while (len > 1 && path[len - 1] == '/')
+		len--;
+	start = len;
+	while (start > 0 && path[start - 1] != '/')
+		start--;
+	if (len == 1 && path[0] == '/')
+		start = 0;
+	if ((b = malloc(len - start + 1)) == NULL)
+		return NULL;
+	memcpy(b, path + start, len - start);
+	b[len - start] = '\0';
+	return b;
+}
+
+char *
+fsu_path_in_dir(const char *dir, const char *path)
+{
+	char *base, *p;
+	size_t dlen = strlen(dir);
+
+	if ((base = fsu_basename(path)) == NULL)
+		return NULL;
+	while (dlen > 1 && dir[dlen - 1] == '/')
+		dlen--;
+	if ((p = malloc(dlen + 1 + strlen(base) + 1)) != NULL)
+		(void)snprintf(p, dlen + 1 + strlen(base) + 1, "%.*s%s%s",
+		    (int)dlen, dir, dir[dlen - 1] == '/' ? "" : "/", base);
+	free(base);
+	return p;
+}

@@ -1,0 +1,188 @@
+/*
+ * fsu_chflags: change the BSD file flags of files in a file system
+ * image, with the options of BSD chflags(1).
+ *
+ * The flags operand is an octal number, which replaces the flags, or a
+ * comma-separated list of names, which set flags; a name with "no" in
+ * front (or "dump", without it) clears its flag.  Without -h symbolic
+ * link operands are followed; with -h the link itself is changed.  -R
+ * changes whole trees; symbolic links inside them are not followed and
+ * are changed only with -h.  -v prints the path of each file whose flags
+ * changed.
+ */
+#include <sys/types.h>
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fsu.h"
+#include "ukfs.h"
+
+/* The flag values of the BSD file systems. */
+#define UF_NODUMP	0x00000001
+#define UF_IMMUTABLE	0x00000002
+#define UF_APPEND	0x00000004
+#define UF_OPAQUE	0x00000008
+#define SF_ARCHIVED	0x00010000
+#define SF_IMMUTABLE	0x00020000
+#define SF_APPEND	0x00040000
+
+static const struct {
+	const char	*name;
+	uint32_t	 flag;
+} flag_names[] = {
+	{ "arch",	SF_ARCHIVED },
+	{ "archived",	SF_ARCHIVED },
+	{ "nodump",	UF_NODUMP },
+	{ "opaque",	UF_OPAQUE },
+	{ "sappend",	SF_APPEND },
+	{ "sappnd",	SF_APPEND },
+	{ "schange",	SF_IMMUTABLE },
+	{ "schg",	SF_IMMUTABLE },
+	{ "simmutable",	SF_IMMUTABLE },
+	{ "uappend",	UF_APPEND },
+	{ "uappnd",	UF_APPEND },
+	{ "uchange",	UF_IMMUTABLE },
+	{ "uchg",	UF_IMMUTABLE },
+	{ "uimmutable",	UF_IMMUTABLE },
+};
+
+static struct ukfs *fs;
+static int absolute, hflag, vflag;
+static uint32_t setbits, clrbits;
+
+static int
+lookup_flag(const char *name, uint32_t *flagp)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(flag_names) / sizeof(flag_names[0]); i++) {
+		if (strcmp(name, flag_names[i].name) == 0) {
+			*flagp = flag_names[i].flag;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* One name of the list into setbits or clrbits. */
+static int
+parse_name(const char *name)
+{
+	uint32_t f;
+
+	if (lookup_flag(name, &f) == 0)
+		setbits |= f;
+	else if (strncmp(name, "no", 2) == 0 && lookup_flag(name + 2, &f) == 0)
+		clrbits |= f;
+	else if (strcmp(name, "dump") == 0)
+		clrbits |= UF_NODUMP;
+	else
+		return -1;
+	return 0;
+}
+
+static void
+parse_flags(const char *arg)
+{
+	char *copy, *s, *name;
+	unsigned long v;
+
+	if (*arg >= '0' && *arg <= '7') {
+		v = strtoul(arg, &s, 8);
+		if (*s != '\0' || v > 0xffffffffUL)
+			fsu_errx(1, "%s: invalid flag", arg);
+		absolute = 1;
+		setbits = (uint32_t)v;
+		return;
+	}
+	if ((copy = strdup(arg)) == NULL)
+		fsu_err(1, NULL);
+	for (s = copy; (name = strsep(&s, ",")) != NULL;)
+		if (parse_name(name) == -1)
+			fsu_errx(1, "%s: invalid flag", name);
+	free(copy);
+}
+
+static int
+change(const char *accpath, const char *path, int nofollow)
+{
+	struct ukfs_stat us;
+	uint32_t nflags;
+
+	if (ukfs_xstat(fs, accpath, nofollow, &us) == -1) {
+		fsu_warn("%s", path);
+		return 1;
+	}
+	nflags = absolute ? setbits : ((us.us_flags & ~clrbits) | setbits);
+	if (nflags == us.us_flags)
+		return 0;
+	if ((nofollow ? ukfs_lchflags(fs, accpath, nflags) :
+	    ukfs_chflags(fs, accpath, nflags)) == -1) {
+		fsu_warn("%s", path);
+		return 1;
+	}
+	if (vflag)
+		printf("%s\n", path);
+	return 0;
+}
+
+static int
+chflags_visit(struct ukfs *ufs, struct fsu_walk_ent *we, void *arg)
+{
+	switch (we->we_info) {
+	case FSU_W_ERR:
+		errno = we->we_errno;
+		fsu_warn("%s", we->we_path);
+		return FSU_WALK_FAIL;
+	case FSU_W_DP:
+		return 0;
+	default:
+		if (S_ISLNK(we->we_st.st_mode) && !hflag)
+			return 0;
+		/* Only an operand may be a followed symbolic link. */
+		return change(we->we_accpath, we->we_path,
+		    hflag || we->we_depth > 0) ? FSU_WALK_FAIL : 0;
+	}
+}
+
+int
+main(int argc, char **argv)
+{
+	int ch, rflag = 0, rv = 0;
+
+	fs = fsu_mount(&argc, &argv, 0, "[-R] [-h] [-v] flags file ...");
+	while ((ch = getopt(argc, argv, "+hRv")) != -1) {
+		switch (ch) {
+		case 'h':
+			hflag = 1;
+			break;
+		case 'R':
+			rflag = 1;
+			break;
+		case 'v':
+			vflag = 1;
+			break;
+		default:
+			fsu_usage();
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc < 2)
+		fsu_usage();
+	parse_flags(argv[0]);
+	for (argc--, argv++; argc > 0; argc--, argv++) {
+		if (rflag)
+			rv |= fsu_walk(fs, argv[0], hflag ? 0 : FSU_WALK_FOLLOW,
+			    chflags_visit, NULL) != 0;
+		else
+			rv |= change(argv[0], argv[0], hflag);
+	}
+	fsu_exit(rv);
+}

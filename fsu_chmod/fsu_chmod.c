@@ -1,0 +1,141 @@
+/*
+ * fsu_chmod: change file modes in a file system image, with the options
+ * of BSD chmod(1).  The mode is octal or symbolic (see fsu_mode.c).
+ *
+ * Without -h symbolic link operands are followed; with -h the link's own
+ * mode is changed.  -R changes whole trees: symbolic links inside them
+ * are never followed, and are changed themselves only with -h.  -v prints
+ * the path of each file whose mode changed.  A mode that starts with '-'
+ * ("-w") may be given where an option would be, as with BSD chmod.
+ */
+#include <sys/types.h>
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fsu.h"
+#include "ukfs.h"
+
+static struct ukfs *fs;
+static struct fsu_mode *mode;
+static int hflag, vflag;
+
+/* Set the mode of path (stat'ed as st) if it changes. */
+static int
+change(const char *accpath, const char *path, const struct stat *st,
+    int nofollow)
+{
+	mode_t nmode;
+
+	nmode = fsu_mode_apply(mode, st->st_mode);
+	if (nmode == (st->st_mode & 07777))
+		return 0;
+	if ((nofollow ? ukfs_lchmod(fs, accpath, nmode) :
+	    ukfs_chmod(fs, accpath, nmode)) == -1) {
+		fsu_warn("%s", path);
+		return 1;
+	}
+	if (vflag)
+		printf("%s\n", path);
+	return 0;
+}
+
+static int
+chmod_visit(struct ukfs *ufs, struct fsu_walk_ent *we, void *arg)
+{
+	switch (we->we_info) {
+	case FSU_W_ERR:
+		errno = we->we_errno;
+		fsu_warn("%s", we->we_path);
+		return FSU_WALK_FAIL;
+	case FSU_W_DP:
+		return 0;
+	default:
+		if (S_ISLNK(we->we_st.st_mode) && !hflag)
+			return 0;
+		/* Only an operand may be a followed symbolic link. */
+		return change(we->we_accpath, we->we_path, &we->we_st,
+		    hflag || we->we_depth > 0) ? FSU_WALK_FAIL : 0;
+	}
+}
+
+static int
+chmod_one(const char *path)
+{
+	struct stat st;
+
+	if ((hflag ? ukfs_lstat(fs, path, &st) : ukfs_stat(fs, path, &st)) ==
+	    -1) {
+		fsu_warn("%s", path);
+		return 1;
+	}
+	return change(path, path, &st, hflag);
+}
+
+/*
+ * The index of the first operand: options end at "--", at an argument
+ * not starting with '-', or at one that is not made of option letters
+ * and parses as a mode ("-w", "-x,g+r").
+ */
+static int
+options_end(int argc, char **argv)
+{
+	struct fsu_mode *m;
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			return i + 1;
+		if (argv[i][0] != '-' || argv[i][1] == '\0')
+			break;
+		if (strspn(argv[i] + 1, "hRv") == strlen(argv[i] + 1))
+			continue;
+		if ((m = fsu_mode_parse(argv[i], 0)) != NULL) {
+			fsu_mode_free(m);
+			break;
+		}
+	}
+	return i;
+}
+
+int
+main(int argc, char **argv)
+{
+	int ch, end, rflag = 0, rv = 0;
+
+	fs = fsu_mount(&argc, &argv, 0, "[-R] [-h] [-v] mode file ...");
+	end = options_end(argc, argv);
+	while ((ch = getopt(end, argv, "+hRv")) != -1) {
+		switch (ch) {
+		case 'h':
+			hflag = 1;
+			break;
+		case 'R':
+			rflag = 1;
+			break;
+		case 'v':
+			vflag = 1;
+			break;
+		default:
+			fsu_usage();
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc < 2)
+		fsu_usage();
+	if ((mode = fsu_mode_parse(argv[0], fsu_umask())) == NULL)
+		fsu_errx(1, "invalid file mode: %s", argv[0]);
+	for (argc--, argv++; argc > 0; argc--, argv++) {
+		if (rflag)
+			rv |= fsu_walk(fs, argv[0], hflag ? 0 : FSU_WALK_FOLLOW,
+			    chmod_visit, NULL) != 0;
+		else
+			rv |= chmod_one(argv[0]);
+	}
+	fsu_mode_free(mode);
+	fsu_exit(rv);
+}
