@@ -163,6 +163,8 @@ TESTS_C_CMD = \
 
 TESTS_SH = \
 	tests/build/t_layering \
+	tests/cmd/h_attr \
+	tests/cmd/h_names \
 	tests/cmd/t_fsu_ls \
 	tests/cmd/t_fsu_chflags \
 	tests/cmd/t_fsu_chgrp \

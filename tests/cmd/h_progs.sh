@@ -6,7 +6,7 @@
 # fsu_cat (contents) and ffs_check.py --list (names, an independent
 # reader), and every written image must pass ffs_check.py.
 
-PATH="$FSU_BIN:$PATH"
+PATH="$FSU_BIN:$(atf_get_srcdir):$PATH"
 export PATH
 umask 022
 LC_ALL=C
@@ -33,31 +33,9 @@ check_img() {
 	fi
 }
 
-# names IMG: every path of the image, sorted, one a line, without the
-# leading slash; from the checker when there is one.
-names() {
-	if [ -n "$FFS_CHECK" ]; then
-		python3 "$FFS_CHECK" --list "$1" | sed -n 's/^[0-9]*	//p' |
-		    sort
-	else
-		"$(atf_get_srcdir)/h_fsu_stat" -R "$1" / |
-		    sed -e 's/ .*//' -e 's|^/||' -e '/^$/d' | sort
-	fi
-}
-
-# attr IMG PATH FIELD: one attribute of PATH (not following symbolic
-# links): type mode uid gid nlink size flags rdev mtime atime target.
-attr() {
-	"$(atf_get_srcdir)/h_fsu_stat" "$1" "$2" | awk -v f="$3" '{
-		n = split("path type mode uid gid nlink size flags rdev mtime atime", k, " ")
-		for (i = 1; i <= n; i++) if (k[i] == f) { print $i; exit }
-		if (f == "target") { print $NF; exit }
-	}'
-}
-
 # expect_attr IMG PATH FIELD VALUE
 expect_attr() {
-	atf_check -s exit:0 -o inline:"$4\n" attr "$1" "$2" "$3"
+	atf_check -s exit:0 -o inline:"$4\n" h_attr "$1" "$2" "$3"
 }
 
 # contents IMG PATH: the bytes of a file of the image.

@@ -58,7 +58,7 @@ run_matrix() {
 		for s in $STARTS; do
 			want=$(stat -c %a host/f$i.$s)
 			want=$(printf '%04o' $((0$want)))
-			got=$(attr img /f$i.$s mode)
+			got=$(h_attr img /f$i.$s mode)
 			[ "$got" = "$want" ] || atf_fail "\"$m\" on $s (umask \
 $(umask)): $got, host chmod $want"
 		done

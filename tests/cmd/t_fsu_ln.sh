@@ -31,7 +31,7 @@ hard_body() {
 	expect_attr img /a nlink 5
 	atf_check -s exit:0 -o inline:"a\n" fsu_cat img /h2
 	atf_check -s exit:0 \
-	    -o inline:"a\nb\nd\nd/a\nd/b\ne\ne/h2\nh1\nh2\nltod\n" names img
+	    -o inline:"a\nb\nd\nd/a\nd/b\ne\ne/h2\nh1\nh2\nltod\n" h_names img
 	# A hard link to a symbolic link links the link itself.
 	atf_check -s exit:0 fsu_ln img /ltod /l2
 	expect_attr img /l2 type l
@@ -113,7 +113,7 @@ no_follow_body() {
 	atf_check -s exit:1 -e inline:"fsu_ln: /ltod: File exists\n" \
 	    fsu_ln img -sn e /ltod
 	check_img
-	atf_check -s exit:0 -o inline:"a\nb\nd\nd/e\ne\nltod\n" names img
+	atf_check -s exit:0 -o inline:"a\nb\nd\nd/e\ne\nltod\n" h_names img
 }
 
 atf_test_case verbose
@@ -150,7 +150,7 @@ errors_body() {
 	atf_check -s exit:1 -e match:'^usage: fsu_ln .*image \[-fhinsv\] source \[target\]$' \
 	    fsu_ln img
 	check_img
-	atf_check -s exit:0 -o inline:"a\nb\nd\ne\nltod\n" names img
+	atf_check -s exit:0 -o inline:"a\nb\nd\ne\nltod\n" h_names img
 }
 
 atf_init_test_cases() {

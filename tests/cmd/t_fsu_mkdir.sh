@@ -16,7 +16,7 @@ basic_body() {
 	mkimg img
 	atf_check -s exit:0 -o empty -e empty fsu_mkdir img /a /b /a/c
 	check_img
-	atf_check -s exit:0 -o inline:"a\na/c\nb\n" names img
+	atf_check -s exit:0 -o inline:"a\na/c\nb\n" h_names img
 	expect_attr img /a type d
 	expect_attr img /a mode 0755
 	expect_attr img /a nlink 3
@@ -49,7 +49,7 @@ errors_body() {
 	atf_check -s exit:1 -e inline:"fsu_mkdir: invalid file mode: 999\n" \
 	    fsu_mkdir img -m 999 /q
 	check_img
-	atf_check -s exit:0 -o inline:"d\nf\nz\n" names img
+	atf_check -s exit:0 -o inline:"d\nf\nz\n" h_names img
 }
 
 atf_test_case parents
@@ -66,7 +66,7 @@ parents_body() {
 	atf_check -s exit:0 -o empty -e empty fsu_mkdir img -p /a/b/c /d //e//f/
 	atf_check -s exit:0 -o empty -e empty fsu_mkdir img -p /a/b/c /a
 	check_img
-	atf_check -s exit:0 -o inline:"a\na/b\na/b/c\nd\ne\ne/f\nf\n" names img
+	atf_check -s exit:0 -o inline:"a\na/b\na/b/c\nd\ne\ne/f\nf\n" h_names img
 	atf_check -s exit:1 -e inline:"fsu_mkdir: /f: File exists\n" \
 	    fsu_mkdir img -p /f
 	atf_check -s exit:1 -e inline:"fsu_mkdir: /f/x: Not a directory\n" \

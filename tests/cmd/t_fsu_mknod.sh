@@ -28,7 +28,7 @@ devices_body() {
 	expect_attr img /dev/zero rdev 0,0
 	expect_attr img /dev/hex rdev 16,16
 	atf_check -s exit:0 -o inline:"dev\ndev/disk\ndev/hex\ndev/tty\ndev/zero\n" \
-	    names img
+	    h_names img
 }
 
 atf_test_case fifo_and_mode
@@ -85,7 +85,7 @@ errors_body() {
 	atf_check -s exit:1 -e inline:"fsu_mknod: invalid file mode: rw\n" \
 	    fsu_mknod img -m rw /y p
 	check_img
-	atf_check -s exit:0 -o inline:"a\n" names img
+	atf_check -s exit:0 -o inline:"a\n" h_names img
 }
 
 atf_test_case mkfifo
@@ -111,7 +111,7 @@ mkfifo_body() {
 	atf_check -s exit:1 -e match:'^usage: fsu_mkfifo .*image \[-m mode\] name \.\.\.$' \
 	    fsu_mkfifo img
 	check_img
-	atf_check -s exit:0 -o inline:"a\nf1\nf2\nf3\nf4\nf5\n" names img
+	atf_check -s exit:0 -o inline:"a\nf1\nf2\nf3\nf4\nf5\n" h_names img
 }
 
 atf_init_test_cases() {

@@ -27,13 +27,13 @@ rename_body() {
 	atf_check -s exit:0 -o empty -e empty fsu_mv img /a /a2
 	atf_check -s exit:0 -o empty -e empty fsu_mv img /e /e2
 	check_img
-	atf_check -s exit:0 -o inline:"a2\nb\nc\nd\ne2\ne2/x\ne2/x/y\n" names img
+	atf_check -s exit:0 -o inline:"a2\nb\nc\nd\ne2\ne2/x\ne2/x/y\n" h_names img
 	atf_check -s exit:0 -o inline:"a\n" fsu_cat img /a2
 	# Replace an existing file.
 	atf_check -s exit:0 fsu_mv img /b /c
 	atf_check -s exit:0 -o inline:"b\n" fsu_cat img /c
 	check_img
-	atf_check -s exit:0 -o inline:"a2\nc\nd\ne2\ne2/x\ne2/x/y\n" names img
+	atf_check -s exit:0 -o inline:"a2\nc\nd\ne2\ne2/x\ne2/x/y\n" h_names img
 }
 
 atf_test_case into_dir
@@ -50,7 +50,7 @@ into_dir_body() {
 	atf_check -s exit:0 -o empty -e empty fsu_mv img /c /linktod
 	check_img
 	atf_check -s exit:0 \
-	    -o inline:"d\nd/a\nd/b\nd/c\nd/e\nd/e/x\nd/e/x/y\nlinktod\n" names img
+	    -o inline:"d\nd/a\nd/b\nd/c\nd/e\nd/e/x\nd/e/x/y\nlinktod\n" h_names img
 	expect_attr img /d nlink 3
 }
 
@@ -79,7 +79,7 @@ prompts_body() {
 	# -i without a target in the way asks nothing.
 	atf_check -s exit:0 -e empty fsu_mv img -i /c /new </dev/null
 	check_img
-	atf_check -s exit:0 -o inline:"d\ne\ne/x\ne/x/y\nnew\n" names img
+	atf_check -s exit:0 -o inline:"d\ne\ne/x\ne/x/y\nnew\n" h_names img
 }
 
 atf_test_case verbose
@@ -130,7 +130,7 @@ errors_body() {
 	check_img
 	# The one good move above: /a into /d.
 	atf_check -s exit:0 -o inline:"b\nc\nd\nd/a\ne\ne/x\ne/x/y\nfull\nfull/z\n" \
-	    names img
+	    h_names img
 	# A directory over a non-empty directory.
 	mkdir -p src2/p/e src2/q/e/stuff
 	mkimg img2 src2

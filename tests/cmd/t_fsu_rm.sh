@@ -26,7 +26,7 @@ files_body() {
 	    -e inline:"fsu_rm: /nosuch: No such file or directory\n" \
 	    fsu_rm img /nosuch /b
 	check_img
-	atf_check -s exit:0 -o inline:"d\nd/hard\n" names img
+	atf_check -s exit:0 -o inline:"d\nd/hard\n" h_names img
 	atf_check -s exit:0 -o inline:"a\n" fsu_cat img /d/hard
 }
 
@@ -46,7 +46,7 @@ force_body() {
 	atf_check -s exit:1 -e match:'^usage: fsu_rm .*image \[-f \| -i\] \[-Rrv\] file \.\.\.$' \
 	    fsu_rm img
 	check_img
-	atf_check -s exit:0 -o empty names img
+	atf_check -s exit:0 -o empty h_names img
 }
 
 atf_test_case directory
@@ -71,7 +71,7 @@ directory_body() {
 	atf_check -s exit:0 -o empty -e empty fsu_rm img -R /u/
 	check_img
 	atf_check -s exit:0 -o inline:"keep\nkeep/inside\nkeep/inside/k\n" \
-	    names img
+	    h_names img
 }
 
 atf_test_case verbose
@@ -105,7 +105,7 @@ interactive_body() {
 	printf 'y\nn\n' >answers
 	atf_check -s exit:0 -o empty -e inline:"remove /a? remove /b? " \
 	    fsu_rm img -i /a /b <answers
-	atf_check -s exit:0 -o inline:"b\nd\nd/sub\nd/sub/c\n" names img
+	atf_check -s exit:0 -o inline:"b\nd\nd/sub\nd/sub/c\n" h_names img
 	# Decline to examine d: nothing below it is touched.
 	echo n >answers
 	atf_check -s exit:0 -e inline:"examine files in directory /d? " \
@@ -117,7 +117,7 @@ interactive_body() {
 	# -f after -i cancels the questions.
 	atf_check -s exit:0 -e empty fsu_rm img -i -f /b </dev/null
 	check_img
-	atf_check -s exit:0 -o empty names img
+	atf_check -s exit:0 -o empty h_names img
 }
 
 atf_test_case refused
@@ -141,7 +141,7 @@ refused_body() {
 	atf_check -s exit:1 -e inline:"fsu_rm: \"/\" may not be removed\n" \
 	    fsu_rm img -r //
 	check_img
-	atf_check -s exit:0 -o inline:"d\nd/a\n" names img
+	atf_check -s exit:0 -o inline:"d\nd/a\n" h_names img
 }
 
 atf_test_case deep_and_wide
@@ -167,7 +167,7 @@ deep_and_wide_body() {
 	mkimg img src
 	atf_check -s exit:0 -o empty -e empty fsu_rm img -r /deep /wide
 	check_img
-	atf_check -s exit:0 -o empty names img
+	atf_check -s exit:0 -o empty h_names img
 }
 
 atf_init_test_cases() {

@@ -30,7 +30,7 @@ create_body() {
 	missing img /absent
 	atf_check -s exit:0 -o inline:"a\n" fsu_cat img /a
 	check_img
-	atf_check -s exit:0 -o inline:"a\nb\nd\nd/new2\nnew\n" names img
+	atf_check -s exit:0 -o inline:"a\nb\nd\nd/new2\nnew\n" h_names img
 }
 
 atf_test_case now
@@ -46,7 +46,7 @@ now_body() {
 	atf_check -s exit:0 fsu_touch img /a
 	after=$(date +%s)
 	for f in mtime atime; do
-		t=$(attr img /a $f)
+		t=$(h_attr img /a $f)
 		[ "$t" -ge "$before" ] && [ "$t" -le "$after" ] ||
 		    atf_fail "$f $t not in [$before, $after]"
 	done
@@ -134,9 +134,9 @@ reference_body() {
 	atf_check -s exit:0 fsu_touch img -t 199001020304.05 /a
 	atf_check -s exit:0 fsu_touch img -a -t 199101020304.05 /a
 	atf_check -s exit:0 fsu_touch img -r /a /b /c
-	expect_attr img /b mtime $(attr img /a mtime)
-	expect_attr img /b atime $(attr img /a atime)
-	expect_attr img /c mtime $(attr img /a mtime)
+	expect_attr img /b mtime $(h_attr img /a mtime)
+	expect_attr img /b atime $(h_attr img /a atime)
+	expect_attr img /c mtime $(h_attr img /a mtime)
 	atf_check -s exit:1 \
 	    -e inline:"fsu_touch: /nosuch: No such file or directory\n" \
 	    fsu_touch img -r /nosuch /b

@@ -24,7 +24,7 @@ create_body() {
 	(umask 077 && fsu_write img /g <in) || atf_fail "fsu_write /g"
 	expect_attr img /g mode 0600
 	check_img
-	atf_check -s exit:0 -o inline:"f\ng\n" names img
+	atf_check -s exit:0 -o inline:"f\ng\n" h_names img
 }
 
 atf_test_case binary_sizes
@@ -113,7 +113,7 @@ errors_body() {
 	    -e inline:"fsu_write: /no/f: No such file or directory\n" \
 	    fsu_write img /no/f </dev/null
 	check_img
-	atf_check -s exit:0 -o inline:"d\n" names img
+	atf_check -s exit:0 -o inline:"d\n" h_names img
 }
 
 atf_init_test_cases() {
