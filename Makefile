@@ -152,6 +152,7 @@ TESTS_C_VFS = \
 	tests/vfs/t_pagecache
 
 TESTS_C_UKFS = \
+	tests/ukfs/t_mounts \
 	tests/ukfs/t_ukfs
 
 TESTS_C_FFS = \
