@@ -22,4 +22,10 @@ cd "$work"
 run "$bin/fsu_ls" demo.ffs -l /
 run "$bin/fsu_ls" demo.ffs -lR /etc /usr
 run "$bin/fsu_cat" demo.ffs /etc/rc.conf /usr/motd
+echo "\$ echo 'built by fs-utils' | $bin/fsu_write demo.ffs /var/log/build"
+echo 'built by fs-utils' | "$bin/fsu_write" demo.ffs /var/log/build
+echo
+run "$bin/fsu_mkdir" demo.ffs -p -m 700 /home/user/.ssh
+run "$bin/fsu_chown" demo.ffs -R 1000:1000 /home/user
+run "$bin/fsu_ls" demo.ffs -lnAR /var /home
 echo "demo: OK"
