@@ -98,6 +98,61 @@ def peak_rss(argv):
     return int(r.stderr.decode().strip().splitlines()[-1])
 
 
+def loop_script(name, body):
+    """A shell script that runs body 200 times with $i set."""
+    path = f"{WORK}/{name}.sh"
+    with open(path, "w") as f:
+        f.write("#!/bin/sh\nset -e\ni=0\nwhile [ $i -lt 200 ]; do\n"
+                f"  {body}\n  i=$((i + 1))\ndone\n")
+    os.chmod(path, 0o755)
+    return [path]
+
+
+def bench_writes(imgs):
+    """200 separate invocations, each writing one small file: the cost of
+    a read-write mount per command."""
+    runs = max(3, RUNS // 6)
+    with open(f"{WORK}/small", "wb") as f:
+        f.write(b"x" * 1000)
+    cmds = {}
+    fresh = {}
+    run("makefs", "-t", "ffs", "-s", "16m", "-o", "version=2,density=2048",
+        f"{WORK}/w.ffs", f"{WORK}/empty" if os.path.isdir(f"{WORK}/empty")
+        else (os.makedirs(f"{WORK}/empty") or f"{WORK}/empty"))
+    fresh["ffs"] = f"{WORK}/w.ffs"
+    cmds["fsu_write x200 (ffs)"] = loop_script(
+        "fsu", f"{BIN}/fsu_write {WORK}/w.ffs /f$i < {WORK}/small")
+    if have("e2cp") and "ext2" in imgs:
+        cmds["e2cp x200 (ext2)"] = loop_script(
+            "e2cp", f"e2cp {WORK}/small {imgs['ext2']}:/f$i")
+    if have("mcopy") and "fat" in imgs:
+        cmds["mcopy x200 (fat)"] = loop_script(
+            "mcopy", f"mcopy -o -i {imgs['fat']} {WORK}/small ::/f$i")
+    if have("debugfs") and "ext2" in imgs:
+        cmds["debugfs write x200 (ext2)"] = loop_script(
+            "debugfs", f"debugfs -w -R 'write {WORK}/small g$i' "
+            f"{imgs['ext2']} >/dev/null 2>&1")
+    out = f"{WORK}/hfw.json"
+    prep = f"{WORK}/prepare.sh"
+    with open(prep, "w") as f:
+        f.write(f"#!/bin/sh\nrm -f {WORK}/w.ffs\nexec makefs -t ffs -s 16m "
+                f"-o version=2,density=2048 {WORK}/w.ffs {WORK}/empty "
+                ">/dev/null\n")
+    os.chmod(prep, 0o755)
+    args = ["hyperfine", "-N", "--runs", str(runs), "--export-json", out,
+            "--prepare", prep]
+    for n in cmds:
+        args += ["-n", n, " ".join(cmds[n])]
+    subprocess.run(args, check=True, stdout=subprocess.DEVNULL)
+    res = {r["command"]: (r["median"] * 1000, r["min"] * 1000)
+           for r in json.load(open(out))["results"]}
+    base = "fsu_write x200 (ffs)"
+    table("Write one small file, 200 separate commands", res, base, base,
+          "(per-command cost; no target)")
+    print(f"per command: {res[base][0] / 200:.2f} ms")
+    return True
+
+
 def main():
     tree = f"{WORK}/tree"
     make_tree(tree)
@@ -139,6 +194,8 @@ def main():
     peers = [v[0] for k, v in res.items() if "host" not in k and
              not k.startswith("fsu_")]
     ok &= r <= 2 and all(mine < p for p in peers)
+
+    ok &= bench_writes(imgs)
 
     with open(f"{WORK}/gig", "wb") as f:
         rnd = random.Random(2)

@@ -94,6 +94,7 @@ struct blkdev {
 	struct blk_winq	bd_lru;
 	struct blk_winq	bd_allwin;
 	struct blk_stats bd_stats;
+	bool		bd_unsynced;	/* written since the last sync */
 	struct kmutex	bd_lock;
 	struct kcondvar	bd_cv;
 };
@@ -686,6 +687,8 @@ rw_account(struct blkdev *bd, const struct blk_xfer *x)
 	if (x->x_rw & BLK_WRITE) {
 		bs->bs_writes++;
 		bs->bs_bytes_written += x->x_done;
+		if (x->x_done > 0)
+			bd->bd_unsynced = true;
 	} else {
 		bs->bs_reads++;
 		bs->bs_bytes_read += x->x_done;
@@ -767,12 +770,23 @@ blk_sync(struct blkdev *bd)
 {
 	int error, e;
 
+	bool dirty;
+
 	if (blk_rdonly(bd))
+		return 0;
+	/* Nothing written since the last sync: nothing to make durable. */
+	mutex_enter(&bd->bd_lock);
+	dirty = bd->bd_unsynced;
+	bd->bd_unsynced = false;
+	mutex_exit(&bd->bd_lock);
+	if (!dirty)
 		return 0;
 	error = win_syncall(bd);
 	e = hyp_fsync(bd->bd_fd);
 	mutex_enter(&bd->bd_lock);
 	bd->bd_stats.bs_syncs++;
+	if (error != 0 || e != 0)
+		bd->bd_unsynced = true;
 	mutex_exit(&bd->bd_lock);
 	return error != 0 ? error : e;
 }
