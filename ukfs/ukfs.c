@@ -257,8 +257,10 @@ ukfs_release(struct ukfs *fs, int flags)
 		    0 && error == HYP_EBUSY)
 			error = 0;
 		(void)ksys_rmdir(kp, fs->uk_mnt);
-		if (fs->uk_flags & UKFS_VERBOSE)
+		if (fs->uk_flags & UKFS_VERBOSE) {
+			ksys_printstats();
 			(void)ksys_disk_stats(fs->uk_dev);
+		}
 		e = ksys_disk_detach(fs->uk_dev);
 		error = error != 0 ? error : e;
 	}
