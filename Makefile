@@ -184,6 +184,8 @@ TESTS_SH = \
 	tests/cmd/t_fsu_chgrp \
 	tests/cmd/t_fsu_chmod \
 	tests/cmd/t_fsu_chown \
+	tests/cmd/t_fsu_cp \
+	tests/cmd/t_fsu_get \
 	tests/cmd/t_fsu_ln \
 	tests/cmd/t_fsu_mkdir \
 	tests/cmd/t_fsu_mknod \

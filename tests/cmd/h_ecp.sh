@@ -15,6 +15,12 @@ mkempty() {
 	    -s "${2:-64m}" -f "${3:-4000}" -o version=2 "$1" empty.d
 }
 
+# mkroomy IMG DIR: a UFS2 image of DIR with room for more files.
+mkroomy() {
+	atf_check -s exit:0 -o ignore -e ignore makefs -t ffs -s 16m -f 500 \
+	    -o version=2 "$1" "$2"
+}
+
 # mktree DIR: the host tree with every kind of file (h_tree.py).
 mktree() {
 	python3 "$H_TREE" make "$1" || atf_fail "h_tree.py make $1"
