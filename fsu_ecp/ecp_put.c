@@ -356,8 +356,8 @@ dir_push(struct ecp *e, const struct stat *st)
 }
 
 /*
- * Make the image directory (or use the one there), go into it, copy the
- * entries of the host directory, come back, and set its times.
+ * Make the image directory (or take the one there) and go into it;
+ * *createdp says whether it is new.
  */
 static int
 put_dir_make(struct ecp *e, struct put_ent *pe, int *createdp)
@@ -389,12 +389,14 @@ put_entries(struct ecp *e, DIR *d)
 {
 	struct dirent *de;
 	size_t slen = e->e_src.ep_len, dlen = e->e_dst.ep_len;
-	int rv = 0;
+	int rv = 0, error;
 
 	for (;;) {
 		errno = 0;
-		if ((de = readdir(d)) == NULL)
+		if ((de = readdir(d)) == NULL) {
+			error = errno;
 			break;
+		}
 		if (de->d_name[0] == '.' && (de->d_name[1] == '\0' ||
 		    (de->d_name[1] == '.' && de->d_name[2] == '\0')))
 			continue;
@@ -406,11 +408,17 @@ put_entries(struct ecp *e, DIR *d)
 	}
 	(void)ecp_path_set(&e->e_src, slen, NULL);
 	(void)ecp_path_set(&e->e_dst, dlen, NULL);
-	if (errno != 0)
+	if (error != 0) {
+		errno = error;
 		rv = src_failed(e);
+	}
 	return rv;
 }
 
+/*
+ * Make the image directory (or take the one there), go into it, copy
+ * the entries of the host directory, come back, and set its times.
+ */
 static int
 put_dir(struct ecp *e, struct put_ent *pe)
 {
@@ -427,8 +435,8 @@ put_dir(struct ecp *e, struct put_ent *pe)
 		goto back;
 	}
 	rv = put_entries(e, d);
-	/* The descriptor stays for the flags; closedir takes it. */
-	pe->pe_fd = dup(dirfd(d));
+	/* closedir takes the descriptor; -p needs one for the flags. */
+	pe->pe_fd = e->e_pflag ? dup(dirfd(d)) : -1;
 	(void)closedir(d);
 back:
 	if (!pe->pe_self && ukfs_chdir(e->e_fs, "..") == -1)
