@@ -56,6 +56,14 @@ static int fflag, iflag, pflag, Rflag, vflag;
 static int follow = 'P';	/* -H, -L or -P */
 static mode_t cmask;
 static char *buf;
+static size_t dst_skip;		/* 1 when the target was made absolute */
+
+/* A target path as the user wrote it (without the '/' put in front). */
+static const char *
+shown(const char *dst)
+{
+	return dst + dst_skip;
+}
 
 static int
 failed(const char *path)
@@ -73,7 +81,7 @@ write_at(int fd, const char *p, size_t len, off_t off, const char *dst)
 		if ((n = ukfs_fd_pwrite(fs, fd, p, len, off)) <= 0) {
 			if (n == 0)
 				errno = EIO;
-			return failed(dst);
+			return failed(shown(dst));
 		}
 		p += n;
 		len -= (size_t)n;
@@ -122,7 +130,7 @@ copy_data(int sfd, int dfd, const struct stat *st, const char *src,
 		off += n;
 	}
 	if (sparse && ukfs_ftruncate(fs, dfd, off) == -1)
-		return failed(dst);
+		return failed(shown(dst));
 	return 0;
 }
 
@@ -141,19 +149,19 @@ preserve(const char *accpath, const char *dst, const struct stat *st,
 
 	if ((nofollow ? ukfs_lchown(fs, dst, st->st_uid, st->st_gid) :
 	    ukfs_chown(fs, dst, st->st_uid, st->st_gid)) == -1)
-		rv = failed(dst);
+		rv = failed(shown(dst));
 	if (!S_ISLNK(st->st_mode) &&
 	    ukfs_chmod(fs, dst, st->st_mode & ALLPERMS) == -1)
-		rv = failed(dst);
+		rv = failed(shown(dst));
 	ts[0] = st->st_atim;
 	ts[1] = st->st_mtim;
 	if (ukfs_utimens(fs, dst, ts, nofollow) == -1)
-		rv = failed(dst);
+		rv = failed(shown(dst));
 	if (ukfs_xstat(fs, accpath, nofollow, &us) == -1)
 		return 1 | failed(accpath);
 	if (us.us_flags != 0 && (nofollow ? ukfs_lchflags(fs, dst,
 	    us.us_flags) : ukfs_chflags(fs, dst, us.us_flags)) == -1)
-		rv = failed(dst);
+		rv = failed(shown(dst));
 	return rv;
 }
 
@@ -165,7 +173,7 @@ fix_setid(int fd, const char *dst, const struct stat *st)
 	mode_t mode;
 
 	if (ukfs_fstat(fs, fd, &nst) == -1)
-		return failed(dst);
+		return failed(shown(dst));
 	mode = nst.st_mode & ALLPERMS;
 	if (nst.st_uid != st->st_uid)
 		mode &= ~S_ISUID;
@@ -173,7 +181,7 @@ fix_setid(int fd, const char *dst, const struct stat *st)
 		mode &= ~S_ISGID;
 	if (mode != (nst.st_mode & ALLPERMS) &&
 	    ukfs_fchmod(fs, fd, mode) == -1)
-		return failed(dst);
+		return failed(shown(dst));
 	return 0;
 }
 
@@ -194,14 +202,15 @@ open_target(const char *dst, const struct stat *st, int *createdp)
 		if (dst_st.st_ino == st->st_ino &&
 		    dst_st.st_dev == st->st_dev)
 			return -3;
-		if (iflag && !fsu_prompt("overwrite %s? (y/n [n]) ", dst)) {
+		if (iflag && !fsu_prompt("overwrite %s? (y/n [n]) ",
+		    shown(dst))) {
 			fprintf(stderr, "not overwritten\n");
 			return -2;
 		}
 		if ((fd = ukfs_open(fs, dst, O_WRONLY | O_TRUNC, 0)) != -1)
 			return fd;
 		if (!fflag || errno == EISDIR || ukfs_remove(fs, dst) == -1) {
-			fsu_warn("%s", dst);
+			fsu_warn("%s", shown(dst));
 			return -1;
 		}
 	}
@@ -209,7 +218,7 @@ open_target(const char *dst, const struct stat *st, int *createdp)
 		mode = st->st_mode & ALLPERMS;
 	fd = ukfs_open(fs, dst, O_WRONLY | O_CREAT | O_EXCL, mode);
 	if (fd == -1)
-		fsu_warn("%s", dst);
+		fsu_warn("%s", shown(dst));
 	*createdp = 1;
 	return fd;
 }
@@ -223,7 +232,7 @@ copy_file(const char *accpath, const char *src, const char *dst,
 	if ((dfd = open_target(dst, st, &created)) < 0) {
 		if (dfd == -3)
 			fsu_warnx("%s and %s are identical (not copied)", src,
-			    dst);
+			    shown(dst));
 		return dfd != -2;
 	}
 	if ((sfd = ukfs_open(fs, accpath, O_RDONLY, 0)) == -1) {
@@ -236,7 +245,7 @@ copy_file(const char *accpath, const char *src, const char *dst,
 		rv = fix_setid(dfd, dst, st);
 	(void)ukfs_close(fs, sfd);
 	if (ukfs_close(fs, dfd) == -1)
-		rv |= failed(dst);
+		rv |= failed(shown(dst));
 	return rv;
 }
 
@@ -252,7 +261,8 @@ clear_target(const char *dst)
 		errno = EISDIR;
 		return -1;
 	}
-	if (iflag && !fsu_prompt("overwrite %s? (y/n [n]) ", dst)) {
+	if (iflag && !fsu_prompt("overwrite %s? (y/n [n]) ",
+		    shown(dst))) {
 		fprintf(stderr, "not overwritten\n");
 		return 1;
 	}
@@ -271,9 +281,9 @@ copy_link(const char *accpath, const char *src, const char *dst)
 		return failed(src);
 	target[n] = '\0';
 	if ((r = clear_target(dst)) != 0)
-		return r < 0 ? failed(dst) : 0;
+		return r < 0 ? failed(shown(dst)) : 0;
 	if (ukfs_symlink(fs, target, dst) == -1)
-		return failed(dst);
+		return failed(shown(dst));
 	return 0;
 }
 
@@ -284,10 +294,10 @@ copy_special(const char *dst, const struct stat *st)
 	int r;
 
 	if ((r = clear_target(dst)) != 0)
-		return r < 0 ? failed(dst) : 0;
+		return r < 0 ? failed(shown(dst)) : 0;
 	if (ukfs_mknod(fs, dst, (st->st_mode & S_IFMT) | mode,
 	    st->st_rdev) == -1)
-		return failed(dst);
+		return failed(shown(dst));
 	return 0;
 }
 
@@ -305,7 +315,7 @@ copy_dir(const char *dst, const struct stat *st)
 			return 0;
 		errno = ENOTDIR;
 	}
-	fsu_warn("%s", dst);
+	fsu_warn("%s", shown(dst));
 	return FSU_WALK_SKIP | FSU_WALK_FAIL;
 }
 
@@ -327,7 +337,8 @@ target_of(struct cp_op *op, const char *path)
 		op->co_cap = need;
 	}
 	(void)snprintf(op->co_path, need, "%s%s%s", op->co_dst,
-	    rest[0] != '\0' ? "/" : "", rest);
+	    rest[0] != '\0' && op->co_dst[strlen(op->co_dst) - 1] != '/' ?
+	    "/" : "", rest);
 	return op->co_path;
 }
 
@@ -362,7 +373,7 @@ cp_visit(struct ukfs *ufs, struct fsu_walk_ent *we, void *arg)
 	if (r != 0)
 		return r == 1 ? FSU_WALK_FAIL : r;
 	if (vflag)
-		printf("%s -> %s\n", we->we_path, dst);
+		printf("%s -> %s\n", we->we_path, shown(dst));
 	if (pflag && !S_ISDIR(st->st_mode) &&
 	    preserve(we->we_accpath, dst, st, nofollow))
 		return FSU_WALK_FAIL;
@@ -428,12 +439,13 @@ operand_ok(const char *src, const char *dst)
 	}
 	if (ukfs_stat(fs, dst, &dst_st) == 0 && dst_st.st_ino == st.st_ino &&
 	    dst_st.st_dev == st.st_dev) {
-		fsu_warnx("%s and %s are identical (not copied)", src, dst);
+		fsu_warnx("%s and %s are identical (not copied)", src,
+		    shown(dst));
 		return 0;
 	}
 	if (into_itself(&st, dst)) {
 		fsu_warnx("cannot copy a directory, %s, into itself, %s", src,
-		    dst);
+		    shown(dst));
 		return 0;
 	}
 	return 1;
@@ -453,8 +465,9 @@ copy_operand(const char *src, const char *dst)
 	}
 	if ((abs = malloc(strlen(dst) + 2)) == NULL)
 		fsu_err(1, NULL);
-	(void)snprintf(abs, strlen(dst) + 2, "%s%s", dst[0] == '/' ? "" :
-	    "/", dst);
+	dst_skip = dst[0] == '/' ? 0 : 1;
+	(void)snprintf(abs, strlen(dst) + 2, "%s%s", dst_skip ? "/" : "",
+	    dst);
 	if (!operand_ok(src, abs)) {
 		free(abs);
 		return 1;
