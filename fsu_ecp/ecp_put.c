@@ -9,7 +9,9 @@
  * directory, fstatat for the rest.  The image side works inside the
  * directory being filled (ukfs_chdir), so every image call looks up a
  * single name.  A directory is made before its entries and gets its
- * times after them.  Data moves in ECP_BUFSIZE transfers; holes of
+ * times after them; its entries are made in the order of their names,
+ * whatever order the host lists them in, so that the same tree makes
+ * the same image (with SOURCE_DATE_EPOCH, byte for byte).  Data moves in ECP_BUFSIZE transfers; holes of
  * sparse files are found with SEEK_DATA/SEEK_HOLE and left as holes.
  * Nothing in the image is stat'ed unless a create finds something in the
  * way (an existing non-directory is replaced, an existing directory is
@@ -384,34 +386,100 @@ put_dir_make(struct ecp *e, struct put_ent *pe, int *createdp)
 	return 0;
 }
 
+/*
+ * The names of a host directory, read in full and sorted, so that the
+ * image does not depend on the order the host lists them in: the same
+ * tree gives the same image on any host file system.  Each name is kept
+ * in pn_buf after a byte holding its readdir type.
+ */
+struct put_names {
+	char		*pn_buf;
+	size_t		 pn_len, pn_cap;
+	char		**pn_names;	/* into pn_buf, sorted */
+	size_t		 pn_count;
+};
+
 static int
-put_entries(struct ecp *e, DIR *d)
+add_name(struct put_names *pn, const struct dirent *de)
+{
+	size_t n = strlen(de->d_name) + 2;
+	char *p;
+
+	if (pn->pn_len + n > pn->pn_cap) {
+		pn->pn_cap = (pn->pn_len + n) * 2 + 4096;
+		if ((p = realloc(pn->pn_buf, pn->pn_cap)) == NULL)
+			return -1;
+		pn->pn_buf = p;
+	}
+	pn->pn_buf[pn->pn_len] = (char)de->d_type;
+	memcpy(pn->pn_buf + pn->pn_len + 1, de->d_name, n - 1);
+	pn->pn_len += n;
+	pn->pn_count++;
+	return 0;
+}
+
+static int
+name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Read the names of d (but "." and ".."); errno after a failure. */
+static int
+read_names(DIR *d, struct put_names *pn)
 {
 	struct dirent *de;
-	size_t slen = e->e_src.ep_len, dlen = e->e_dst.ep_len;
-	int rv = 0, error;
+	size_t i, off;
 
 	for (;;) {
 		errno = 0;
 		if ((de = readdir(d)) == NULL) {
-			error = errno;
+			if (errno != 0)
+				return -1;
 			break;
 		}
 		if (de->d_name[0] == '.' && (de->d_name[1] == '\0' ||
 		    (de->d_name[1] == '.' && de->d_name[2] == '\0')))
 			continue;
-		if (ecp_path_set(&e->e_src, slen, de->d_name) == -1 ||
-		    ecp_path_set(&e->e_dst, dlen, de->d_name) == -1)
+		if (add_name(pn, de) == -1)
+			return -1;
+	}
+	if (pn->pn_count == 0)
+		return 0;
+	if ((pn->pn_names = malloc(pn->pn_count * sizeof(char *))) == NULL)
+		return -1;
+	for (i = 0, off = 0; i < pn->pn_count; i++) {
+		pn->pn_names[i] = pn->pn_buf + off + 1;
+		off += strlen(pn->pn_names[i]) + 2;
+	}
+	qsort(pn->pn_names, pn->pn_count, sizeof(char *), name_cmp);
+	return 0;
+}
+
+/* Copy the entries of host directory d, in the order of their names. */
+static int
+put_entries(struct ecp *e, DIR *d)
+{
+	struct put_names pn;
+	size_t slen = e->e_src.ep_len, dlen = e->e_dst.ep_len, i;
+	const char *name;
+	int rv = 0;
+
+	memset(&pn, 0, sizeof(pn));
+	if (read_names(d, &pn) == -1)
+		rv = src_failed(e);
+	for (i = 0; i < pn.pn_count && pn.pn_names != NULL; i++) {
+		name = pn.pn_names[i];
+		if (ecp_path_set(&e->e_src, slen, name) == -1 ||
+		    ecp_path_set(&e->e_dst, dlen, name) == -1)
 			fsu_err(1, NULL);
-		rv |= put_entry(e, dirfd(d), de->d_name, de->d_name,
-		    de->d_type, 0);
+		rv |= put_entry(e, dirfd(d), name, name,
+		    (unsigned char)name[-1], 0);
 	}
 	(void)ecp_path_set(&e->e_src, slen, NULL);
 	(void)ecp_path_set(&e->e_dst, dlen, NULL);
-	if (error != 0) {
-		errno = error;
-		rv = src_failed(e);
-	}
+	free(pn.pn_names);
+	free(pn.pn_buf);
 	return rv;
 }
 

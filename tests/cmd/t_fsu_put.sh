@@ -308,6 +308,41 @@ times_ns_body() {
 	    stat -c '%y %x' out/f
 }
 
+atf_test_case reproducible
+reproducible_head() {
+	atf_set "descr" "with SOURCE_DATE_EPOCH the same tree gives the same " \
+	    "image, whatever order the host lists the names in"
+	atf_set "require.progs" "makefs"
+}
+reproducible_body() {
+	h_init
+	mkdir -p a/d b/d
+	for i in $(seq 1 60); do
+		echo $i >a/f$i
+		echo $i >a/d/g$i
+	done
+	for i in $(seq 60 -1 1); do
+		echo $i >b/d/g$i
+		echo $i >b/f$i
+	done
+	mkdir -p a/e b/e
+	ln a/f1 a/e/h
+	ln b/f1 b/e/h
+	find a b -exec touch -h -d '2020-01-02 03:04:05' {} +
+	mkempty empty.img
+	cp empty.img a.img
+	cp empty.img b.img
+	SOURCE_DATE_EPOCH=1600000000
+	export SOURCE_DATE_EPOCH
+	atf_check -s exit:0 fsu_put a.img -R a/. /
+	atf_check -s exit:0 fsu_put b.img -R b/. /
+	check_img a.img
+	atf_check -s exit:0 cmp a.img b.img
+	# The entries are made in the order of their names.
+	(echo .; echo ..; ls a/d | LC_ALL=C sort) >order
+	atf_check -s exit:0 -o file:order fsu_ls a.img -f /d
+}
+
 atf_init_test_cases() {
 	atf_add_test_case every_kind
 	atf_add_test_case deep
@@ -320,4 +355,5 @@ atf_init_test_cases() {
 	atf_add_test_case ecp_syntax
 	atf_add_test_case full
 	atf_add_test_case times_ns
+	atf_add_test_case reproducible
 }
