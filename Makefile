@@ -114,6 +114,8 @@ PROGS = \
 	fsu_chgrp \
 	fsu_chmod \
 	fsu_chown \
+	fsu_cp \
+	fsu_ecp \
 	fsu_ln \
 	fsu_ls \
 	fsu_mkdir \
@@ -129,6 +131,18 @@ fsu_ls_EXTRA = \
 	fsu_ls/cmp.c \
 	fsu_ls/print.c \
 	fsu_ls/util.c
+
+fsu_ecp_EXTRA = \
+	fsu_ecp/ecp_get.c \
+	fsu_ecp/ecp_links.c \
+	fsu_ecp/ecp_put.c \
+	fsu_ecp/ecp_util.c
+
+# Other names of programs: hard links to the binary, which looks at the
+# name it runs under (fsu_get and fsu_put are fsu_ecp).
+PROG_LINKS = \
+	fsu_get:fsu_ecp \
+	fsu_put:fsu_ecp
 
 # Sources shared between programs.
 fsu_chown_EXTRA = fsu_chown/chown_common.c
@@ -171,10 +185,13 @@ TESTS_SH = \
 	tests/cmd/t_fsu_chgrp \
 	tests/cmd/t_fsu_chmod \
 	tests/cmd/t_fsu_chown \
+	tests/cmd/t_fsu_cp \
+	tests/cmd/t_fsu_get \
 	tests/cmd/t_fsu_ln \
 	tests/cmd/t_fsu_mkdir \
 	tests/cmd/t_fsu_mknod \
 	tests/cmd/t_fsu_mv \
+	tests/cmd/t_fsu_put \
 	tests/cmd/t_fsu_rm \
 	tests/cmd/t_fsu_rmdir \
 	tests/cmd/t_fsu_touch \
@@ -203,6 +220,9 @@ LIBFSU	= $(O)/cmd/libfsu.a
 KERN_IMPORTS_OK = $(O)/kern/.imports-ok
 
 PROG_BINS = $(PROGS:%=$(O)/bin/%)
+link_name = $(firstword $(subst :, ,$(1)))
+link_prog = $(lastword $(subst :, ,$(1)))
+PROG_LINK_BINS = $(foreach l,$(PROG_LINKS),$(O)/bin/$(call link_name,$(l)))
 TEST_BINS = $(TESTS_C:%=$(O)/%) $(TESTS_SH:%=$(O)/%) \
 	$(KYUAFILES:%=$(O)/%)
 
@@ -214,7 +234,7 @@ ATF_LIBS   := $(shell pkg-config --libs atf-c 2>/dev/null || echo -latf-c)
 
 all: $(LIBHYP) $(LIBKERN) $(KERN_IMPORTS_OK) $(if $(UKFS_SRCS),$(LIBUKFS) \
 	$(LIBUKFS_SO) $(O)/ukfs/ukfs.pc) $(if $(CMD_SRCS),$(LIBFSU)) \
-	$(PROG_BINS)
+	$(PROG_BINS) $(PROG_LINK_BINS)
 
 $(O)/lib/%.o: lib/%.c
 	@mkdir -p $(@D)
@@ -277,6 +297,12 @@ $(O)/bin/%: $(O)/$$*/$$*.o $$(call prog_extra_objs,$$*) $(LIBFSU) \
 	$(CC) $(SANFLAGS) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIBFSU) \
 	    $(LIBUKFS) $(LIBKERN) $(LIBHYP) $($*_LIBS) $(LDLIBS)
 
+define prog_link_rule
+$(O)/bin/$(call link_name,$(1)): $(O)/bin/$(call link_prog,$(1))
+	ln -f $$< $$@
+endef
+$(foreach l,$(PROG_LINKS),$(eval $(call prog_link_rule,$(l))))
+
 # Tests.
 $(O)/tests/%.o: tests/%.c
 	@mkdir -p $(@D)
@@ -329,6 +355,10 @@ install: all
 	    install -m 644 ukfs/ukfs.3 $(DESTDIR)$(MANDIR)/man3; \
 	    install -m 644 $(O)/ukfs/ukfs.pc $(DESTDIR)$(LIBDIR)/pkgconfig)
 	$(foreach p,$(PROGS),install -m 644 $(p)/$(p).1 $(DESTDIR)$(MANDIR)/man1;)
+	$(foreach l,$(PROG_LINKS),ln -f $(DESTDIR)$(BINDIR)/$(call link_prog,$(l)) \
+	    $(DESTDIR)$(BINDIR)/$(call link_name,$(l)); \
+	    ln -sf $(call link_prog,$(l)).1 \
+	    $(DESTDIR)$(MANDIR)/man1/$(call link_name,$(l)).1;)
 
 clean:
 	rm -rf obj obj-san

@@ -65,15 +65,18 @@ mode_t	fsu_umask(void);
 
 /*
  * fsu_walk.c: walk the tree below an operand without following symbolic
- * links (but the operand with FSU_WALK_FOLLOW).  Directories are visited
- * before (FSU_W_D) and after (FSU_W_DP) their entries, other files once
- * (FSU_W_F); errors come as FSU_W_ERR with we_errno.  Calls on the entry
- * use we_accpath (relative to the working directory the walk set up);
- * messages use we_path.  The callback returns 0, or FSU_WALK_SKIP (at
- * FSU_W_D: do not descend) and/or FSU_WALK_FAIL; fsu_walk returns
- * FSU_WALK_FAIL if any callback did.
+ * links (but the operand with FSU_WALK_FOLLOW, and every one with
+ * FSU_WALK_LOGICAL).  Directories are visited before (FSU_W_D) and after
+ * (FSU_W_DP) their entries, other files once (FSU_W_F); errors come as
+ * FSU_W_ERR with we_errno (EINVAL for a name no directory may hold, ELOOP
+ * for a directory inside itself).  Calls on the entry use we_accpath
+ * (relative to the working directory the walk set up); messages use
+ * we_path.  The callback returns 0, or FSU_WALK_SKIP (at FSU_W_D: do not
+ * descend) and/or FSU_WALK_FAIL; fsu_walk returns FSU_WALK_FAIL if any
+ * callback did.
  */
-#define FSU_WALK_FOLLOW	0x01
+#define FSU_WALK_FOLLOW		0x01
+#define FSU_WALK_LOGICAL	0x02
 
 #define FSU_W_F		1	/* not a directory */
 #define FSU_W_D		2	/* directory, before its entries */
@@ -103,6 +106,9 @@ int	fsu_prompt(const char *, ...)
 char	*fsu_path_in_dir(const char *, const char *);
 /* The last component of path (trailing slashes ignored), malloc'ed. */
 char	*fsu_basename(const char *);
+/* The next run of non-zero FSU_HOLE_GRAIN pieces of a buffer (holes). */
+#define FSU_HOLE_GRAIN	4096
+size_t	fsu_data_run(const char *, size_t, size_t *);
 
 extern int fsu_verbose;		/* -v given */
 

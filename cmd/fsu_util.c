@@ -1,6 +1,6 @@
 /*
- * fsu_util.c: small helpers of the fsu_* programs: prompts and path
- * names.
+ * fsu_util.c: small helpers of the fsu_* programs: prompts, path
+ * names, and finding the holes of sparse files in copy buffers.
  */
 #include <sys/types.h>
 
@@ -68,4 +68,40 @@ fsu_path_in_dir(const char *dir, const char *path)
 		    (int)dlen, dir, dir[dlen - 1] == '/' ? "" : "/", base);
 	free(base);
 	return p;
+}
+
+static int
+grain_zero(const char *p, size_t len)
+{
+	return p[0] == '\0' && memcmp(p, p + 1, len - 1) == 0;
+}
+
+/*
+ * Find the first run of data in buf[0..len): buffers are looked at in
+ * FSU_HOLE_GRAIN pieces, and a piece of zero bytes is a hole.  Sets
+ * *startp to where the run starts and returns its length; 0 when all of
+ * buf is zero.
+ */
+size_t
+fsu_data_run(const char *buf, size_t len, size_t *startp)
+{
+	size_t pos = 0, n, start;
+
+	for (;;) {
+		if (pos >= len)
+			return 0;
+		n = len - pos < FSU_HOLE_GRAIN ? len - pos : FSU_HOLE_GRAIN;
+		if (!grain_zero(buf + pos, n))
+			break;
+		pos += n;
+	}
+	start = pos;
+	while (pos < len) {
+		n = len - pos < FSU_HOLE_GRAIN ? len - pos : FSU_HOLE_GRAIN;
+		if (grain_zero(buf + pos, n))
+			break;
+		pos += n;
+	}
+	*startp = start;
+	return pos - start;
 }

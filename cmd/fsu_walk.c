@@ -17,9 +17,23 @@
  * we_path is the full path for messages.  The working directory is "/"
  * before and after a walk.
  *
+ * With FSU_WALK_LOGICAL every symbolic link is followed (stat instead of
+ * lstat), as cp -L does.  The way back from a directory is ".." checked
+ * against the parent's inode; when it does not lead there (a directory
+ * entered through a symbolic link, or a corrupt image whose ".." points
+ * elsewhere) the walk goes back through the parent's full path instead,
+ * checked the same way.
+ *
+ * Names read from the image are not trusted: a name that is empty,
+ * contains '/' or is cut short by a NUL is never looked up but reported
+ * (EINVAL), and a directory that is its own ancestor (a symbolic-link
+ * loop with FSU_WALK_LOGICAL, a hard-linked directory in a corrupt image)
+ * is reported (ELOOP) and not entered.
+ *
  * Errors are handed to the callback as FSU_W_ERR with we_errno: an entry
  * that cannot be stat'ed, a directory that cannot be read or entered (no
- * FSU_W_DP follows then).  The walk goes on with the next entry.
+ * FSU_W_DP follows then), a bad name, a cycle.  The walk goes on with the
+ * next entry.
  */
 #include <sys/types.h>
 #include <sys/stat.h>
@@ -42,6 +56,7 @@ struct walk_level {
 
 struct walk {
 	struct ukfs		*w_fs;
+	int			 w_flags;	/* FSU_WALK_* */
 	fsu_walk_fn		 w_fn;
 	void			*w_arg;
 	struct walk_level	*w_stack;
@@ -91,6 +106,20 @@ visit(struct walk *w, const char *accpath, const char *name,
 	return w->w_fn(w->w_fs, &we, w->w_arg);
 }
 
+/*
+ * A name no directory may hold: empty, with a '/', or cut short by a NUL
+ * (d_namlen says more).  Such names are kept with a leading '/' (which no
+ * good name has) so that the walk reports them instead of using them.
+ */
+static int
+name_bad(const struct ukfs_dirent *de)
+{
+	size_t len = strlen(de->d_name);
+
+	return len == 0 || len != de->d_namlen ||
+	    memchr(de->d_name, '/', len) != NULL;
+}
+
 /* Read all names of directory accpath (but "." and "..") into wl. */
 static int
 read_names(struct walk *w, const char *accpath, struct walk_level *wl)
@@ -99,7 +128,7 @@ read_names(struct walk *w, const char *accpath, struct walk_level *wl)
 	struct ukfs_dirent *de;
 	size_t cap = 0, n;
 	char *p;
-	int error;
+	int error, bad;
 
 	wl->wl_names = NULL;
 	wl->wl_len = wl->wl_pos = 0;
@@ -110,7 +139,8 @@ read_names(struct walk *w, const char *accpath, struct walk_level *wl)
 		if (strcmp(de->d_name, ".") == 0 ||
 		    strcmp(de->d_name, "..") == 0)
 			continue;
-		n = strlen(de->d_name) + 1;
+		bad = name_bad(de);
+		n = strlen(de->d_name) + 1 + bad;
 		if (wl->wl_len + n > cap) {
 			cap = (wl->wl_len + n) * 2 + 4096;
 			if ((p = realloc(wl->wl_names, cap)) == NULL) {
@@ -119,7 +149,9 @@ read_names(struct walk *w, const char *accpath, struct walk_level *wl)
 			}
 			wl->wl_names = p;
 		}
-		memcpy(wl->wl_names + wl->wl_len, de->d_name, n);
+		if (bad)
+			wl->wl_names[wl->wl_len] = '/';
+		memcpy(wl->wl_names + wl->wl_len + bad, de->d_name, n - bad);
 		wl->wl_len += n;
 		errno = 0;
 	}
@@ -183,6 +215,44 @@ cwd_is(struct walk *w, const struct stat *st)
 	    cur.st_ino == st->st_ino && cur.st_dev == st->st_dev;
 }
 
+/* Is st a directory the walk is inside already (a cycle)? */
+static int
+is_ancestor(struct walk *w, const struct stat *st)
+{
+	size_t i;
+
+	for (i = 0; i < w->w_depth; i++)
+		if (w->w_stack[i].wl_st.st_ino == st->st_ino &&
+		    w->w_stack[i].wl_st.st_dev == st->st_dev)
+			return 1;
+	return 0;
+}
+
+/*
+ * Change to the parent of the top level: "/" for the operand, else ".."
+ * or, when that does not lead to the parent, the parent's full path.
+ * Returns 1 when the working directory is the parent.
+ */
+static int
+chdir_parent(struct walk *w)
+{
+	struct walk_level *parent;
+	char *path;
+	int ok;
+
+	if (w->w_depth == 1)
+		return ukfs_chdir(w->w_fs, "/") == 0;
+	parent = &w->w_stack[w->w_depth - 2];
+	if (ukfs_chdir(w->w_fs, "..") == 0 && cwd_is(w, &parent->wl_st))
+		return 1;
+	if ((path = strndup(w->w_path, parent->wl_pathlen)) == NULL)
+		return 0;
+	ok = ukfs_chdir(w->w_fs, "/") == 0 && ukfs_chdir(w->w_fs, path) == 0 &&
+	    cwd_is(w, &parent->wl_st);
+	free(path);
+	return ok;
+}
+
 /*
  * Leave the top level: back to its parent (or "/" for the operand),
  * then visit the directory as FSU_W_DP.  Returns -1 if the walk cannot
@@ -192,18 +262,12 @@ static int
 leave_dir(struct walk *w, int *rv)
 {
 	struct walk_level *wl = &w->w_stack[w->w_depth - 1];
-	struct walk_level *parent;
 	int ok;
 
 	w->w_pathlen = wl->wl_pathlen;
 	w->w_path[w->w_pathlen] = '\0';
-	if (w->w_depth == 1)
-		ok = ukfs_chdir(w->w_fs, "/") == 0;
-	else {
-		parent = &w->w_stack[w->w_depth - 2];
-		ok = ukfs_chdir(w->w_fs, "..") == 0 &&
-		    cwd_is(w, &parent->wl_st);
-	}
+	errno = 0;
+	ok = chdir_parent(w);
 	free(wl->wl_names);
 	w->w_depth--;
 	if (!ok) {
@@ -237,6 +301,11 @@ walk_entry(struct walk *w, const char *accpath, const char *name,
 		    FSU_WALK_FAIL;
 		return;
 	}
+	if (is_ancestor(w, &st)) {
+		*rv |= visit(w, accpath, name, &st, FSU_W_ERR, ELOOP) &
+		    FSU_WALK_FAIL;
+		return;
+	}
 	r = visit(w, accpath, name, &st, FSU_W_D, 0);
 	*rv |= r & FSU_WALK_FAIL;
 	if (r & FSU_WALK_SKIP)
@@ -265,16 +334,18 @@ fsu_walk(struct ukfs *fs, const char *path, int flags, fsu_walk_fn fn,
 	struct walk w;
 	struct walk_level *wl;
 	const char *name;
-	int rv = 0;
+	int rv = 0, bad;
 
 	memset(&w, 0, sizeof(w));
 	w.w_fs = fs;
+	w.w_flags = flags;
 	w.w_fn = fn;
 	w.w_arg = arg;
 	w.w_root = path;
 	if (path_set(&w, 0, path) == -1)
 		return FSU_WALK_FAIL;
-	walk_entry(&w, path, path, (flags & FSU_WALK_FOLLOW) != 0, &rv);
+	walk_entry(&w, path, path, (flags & (FSU_WALK_FOLLOW |
+	    FSU_WALK_LOGICAL)) != 0, &rv);
 	while (w.w_depth > 0) {
 		wl = &w.w_stack[w.w_depth - 1];
 		if (wl->wl_pos >= wl->wl_len) {
@@ -286,13 +357,19 @@ fsu_walk(struct ukfs *fs, const char *path, int flags, fsu_walk_fn fn,
 		}
 		name = wl->wl_names + wl->wl_pos;
 		wl->wl_pos += strlen(name) + 1;
-		if (path_set(&w, wl->wl_pathlen, name) == -1) {
+		bad = name[0] == '/';
+		if (path_set(&w, wl->wl_pathlen, name + bad) == -1) {
 			errno = ENOMEM;
 			rv |= visit(&w, name, name, NULL, FSU_W_ERR, ENOMEM) &
 			    FSU_WALK_FAIL;
 			continue;
 		}
-		walk_entry(&w, name, name, 0, &rv);
+		if (bad)
+			rv |= visit(&w, name, name, NULL, FSU_W_ERR, EINVAL) &
+			    FSU_WALK_FAIL;
+		else
+			walk_entry(&w, name, name, (flags &
+			    FSU_WALK_LOGICAL) != 0, &rv);
 	}
 	free(w.w_stack);
 	free(w.w_path);

@@ -1,0 +1,267 @@
+/*
+ * fsu_ecp, fsu_get, fsu_put: copy files between the host and a file
+ * system image.
+ *
+ *	fsu_get ... image [-L] [-p] [-R] [-v] image-path ... host-path
+ *	fsu_put ... image [-L] [-p] [-R] [-v] host-path ... image-path
+ *	fsu_ecp ... image [-L] [-p] [-R] [-v] source ... target
+ *
+ * One program under three names (hard links to one binary); the name it
+ * runs under picks the direction.  fsu_ecp takes it from the operands:
+ * the paths in the image are written with a leading ':' (":" alone is
+ * the root), and they are either all the sources (a copy to the host,
+ * as fsu_get) or the target (a copy into the image, as fsu_put).
+ *
+ * As with cp(1), when the target is an existing directory each source
+ * is copied into it under its last component (a source whose last
+ * component is "/", "." or ".." is copied into the target directory
+ * itself); otherwise there must be one source, copied to the target.
+ * The image is mounted once for the whole run, read-only for a copy to
+ * the host.  ecp_get.c and ecp_put.c do the copies; each goes on with
+ * the next operand after an error, and the exit status is 1 if anything
+ * failed.
+ */
+#include <sys/types.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ecp.h"
+#include "fsu.h"
+
+#define ECP_OPTIONS	"[-L] [-p] [-R] [-v]"
+
+enum ecp_dir { ECP_GET, ECP_PUT };
+
+/* The last component of path; NULL for "/", "." and "..". */
+static char *
+last_name(const char *path)
+{
+	char *name;
+
+	if ((name = fsu_basename(path)) == NULL)
+		fsu_err(1, NULL);
+	if (strcmp(name, "/") == 0 || strcmp(name, ".") == 0 ||
+	    strcmp(name, "..") == 0) {
+		free(name);
+		return NULL;
+	}
+	return name;
+}
+
+/* The directory part of path ("." or "/" when it has none). */
+static char *
+parent_of(const char *path)
+{
+	size_t len = strlen(path);
+	char *dir;
+
+	while (len > 1 && path[len - 1] == '/')
+		len--;
+	while (len > 0 && path[len - 1] != '/')
+		len--;
+	while (len > 1 && path[len - 1] == '/')
+		len--;
+	if (len == 0)
+		return strdup(path[0] == '/' ? "/" : ".");
+	if ((dir = malloc(len + 1)) != NULL) {
+		memcpy(dir, path, len);
+		dir[len] = '\0';
+	}
+	return dir;
+}
+
+/* "dir/name", or dir when name is NULL. */
+static char *
+join(const char *dir, const char *name)
+{
+	struct ecp_path ep;
+
+	memset(&ep, 0, sizeof(ep));
+	if (ecp_path_set(&ep, 0, dir) == -1 ||
+	    ecp_path_set(&ep, ep.ep_len, name) == -1)
+		fsu_err(1, NULL);
+	return ep.ep_buf;
+}
+
+/* Copy image paths argv[0..argc-2] to host path argv[argc-1]. */
+static int
+run_get(struct ecp *e, int argc, char **argv)
+{
+	const char *target = argv[argc - 1];
+	struct stat st;
+	char *name, *dir, *dst;
+	int fd, rv = 0, i;
+
+	if (stat(target, &st) == 0 && S_ISDIR(st.st_mode)) {
+		if ((fd = open(target, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) ==
+		    -1)
+			fsu_err(1, "%s", target);
+		for (i = 0; i < argc - 1; i++) {
+			name = last_name(argv[i]);
+			dst = join(target, name);
+			rv |= ecp_get(e, argv[i], dst, fd, name);
+			free(dst);
+			free(name);
+		}
+	} else {
+		if (argc > 2) {
+			errno = ENOTDIR;
+			fsu_err(1, "%s", target);
+		}
+		if ((dir = parent_of(target)) == NULL ||
+		    (name = fsu_basename(target)) == NULL)
+			fsu_err(1, NULL);
+		if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+			fsu_err(1, "%s", dir);
+		rv = ecp_get(e, argv[0], target, fd, name);
+		free(name);
+		free(dir);
+	}
+	(void)close(fd);
+	return rv;
+}
+
+/* Copy host paths argv[0..argc-2] to image path argv[argc-1]. */
+static int
+run_put(struct ecp *e, int argc, char **argv)
+{
+	const char *target = argv[argc - 1];
+	struct stat st;
+	char *name, *dir;
+	int rv = 0, i;
+
+	if (ukfs_stat(e->e_fs, target, &st) == 0 && S_ISDIR(st.st_mode)) {
+		for (i = 0; i < argc - 1; i++) {
+			name = last_name(argv[i]);
+			rv |= ecp_put(e, argv[i], target, name);
+			free(name);
+		}
+		return rv;
+	}
+	if (argc > 2) {
+		errno = ENOTDIR;
+		fsu_err(1, "%s", target);
+	}
+	if ((dir = parent_of(target)) == NULL ||
+	    (name = fsu_basename(target)) == NULL)
+		fsu_err(1, NULL);
+	rv = ecp_put(e, argv[0], dir, name);
+	free(name);
+	free(dir);
+	return rv;
+}
+
+/* fsu_ecp: a copy to the image when the last argument starts with ':'. */
+static enum ecp_dir
+guess_direction(int argc, char **argv)
+{
+	return argc > 1 && argv[argc - 1][0] == ':' ? ECP_PUT : ECP_GET;
+}
+
+/*
+ * fsu_ecp: check that the ':' operands are the sources or the target,
+ * and strip the ':' (":" alone is the root).
+ */
+static void
+strip_image_paths(enum ecp_dir dir, int argc, char **argv)
+{
+	int i, image;
+
+	for (i = 0; i < argc; i++) {
+		image = dir == ECP_PUT ? i == argc - 1 : i < argc - 1;
+		if ((argv[i][0] == ':') != image) {
+			fsu_warnx("paths in the image start with ':'; they "
+			    "must be all the sources or the target");
+			fsu_usage();
+		}
+		if (!image)
+			continue;
+		argv[i]++;
+		if (argv[i][0] == '\0')
+			argv[i] = "/";
+	}
+}
+
+/* Room for a descriptor per directory level of deep trees. */
+static void
+raise_fd_limit(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		(void)setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
+int
+main(int argc, char **argv)
+{
+	struct ecp e;
+	enum ecp_dir dir;
+	const char *prog, *usage;
+	int ch, ecp = 0, rv;
+
+	prog = (prog = strrchr(argv[0], '/')) != NULL ? prog + 1 : argv[0];
+	if (strcmp(prog, "fsu_get") == 0) {
+		dir = ECP_GET;
+		usage = ECP_OPTIONS " image-path ... host-path";
+	} else if (strcmp(prog, "fsu_put") == 0) {
+		dir = ECP_PUT;
+		usage = ECP_OPTIONS " host-path ... image-path";
+	} else {
+		ecp = 1;
+		dir = guess_direction(argc, argv);
+		usage = ECP_OPTIONS " [:]source ... [:]target";
+	}
+	memset(&e, 0, sizeof(e));
+	e.e_fs = fsu_mount(&argc, &argv, dir == ECP_GET ? FSU_RDONLY : 0,
+	    usage);
+	while ((ch = getopt(argc, argv, "+LpRv")) != -1) {
+		switch (ch) {
+		case 'L':
+			e.e_Lflag = 1;
+			break;
+		case 'p':
+			e.e_pflag = 1;
+			break;
+		case 'R':
+			e.e_Rflag = 1;
+			break;
+		case 'v':
+			e.e_vflag = 1;
+			break;
+		default:
+			fsu_usage();
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc < 2)
+		fsu_usage();
+	if (ecp)
+		strip_image_paths(dir, argc, argv);
+	if ((e.e_buf = malloc(ECP_BUFSIZE)) == NULL ||
+	    (e.e_links = ecp_links_new()) == NULL)
+		fsu_err(1, NULL);
+	raise_fd_limit();
+	if (dir == ECP_GET) {
+		(void)umask(0);
+		rv = run_get(&e, argc, argv);
+	} else
+		rv = run_put(&e, argc, argv);
+	ecp_links_free(e.e_links);
+	ecp_path_free(&e.e_src);
+	ecp_path_free(&e.e_dst);
+	ecp_path_free(&e.e_rel);
+	free(e.e_dirs);
+	free(e.e_buf);
+	fsu_exit(rv);
+}
