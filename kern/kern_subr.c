@@ -169,14 +169,25 @@ vfs_timestamp(struct ktimespec *ts)
 	kclock_clamp(ts);
 }
 
+/*
+ * Random numbers for generation numbers and identifiers: a xorshift
+ * generator seeded once from the host's random source, so that creating
+ * thousands of files costs no system call each.  Not for secrets.
+ */
+static uint64_t krand_state;
+
 uint32_t
 karc4random(void)
 {
-	uint32_t v;
+	uint64_t x = __atomic_load_n(&krand_state, __ATOMIC_RELAXED);
 
-	if (hyp_getrandom(&v, sizeof(v)) != 0)
-		v = 0x9e3779b9;
-	return v;
+	if (x == 0 && (hyp_getrandom(&x, sizeof(x)) != 0 || x == 0))
+		x = 0x9e3779b97f4a7c15ULL;
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	__atomic_store_n(&krand_state, x, __ATOMIC_RELAXED);
+	return (uint32_t)(x >> 32);
 }
 
 static void

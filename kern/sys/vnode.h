@@ -177,6 +177,7 @@ struct vnode {
 	TAILQ_HEAD(, vm_page) v_pages;	/* resident pages */
 	uint32_t	v_npages;
 	uint32_t	v_ndirty;	/* dirty pages */
+	TAILQ_ENTRY(vnode) v_dirtylist;	/* on the dirty list if v_ndirty */
 	int64_t		v_ranext;	/* page expected next (read-ahead) */
 	uint32_t	v_rawin;	/* read-ahead window, pages */
 

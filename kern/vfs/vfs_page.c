@@ -50,6 +50,7 @@
 #define BULK_MIN	(32 * 1024)	/* pread/pwrite from this size */
 #define FREEBUF_MAX	512		/* recycled page buffers kept */
 #define DIRECT_MIN	(64 * 1024)	/* smallest direct read */
+#define DIRTY_MAX	2048		/* pages (8 MiB) dirty at most */
 
 struct vm_page {
 	LIST_ENTRY(vm_page) pg_hash;
@@ -63,6 +64,7 @@ struct vm_page {
 
 LIST_HEAD(pagehash, vm_page);
 TAILQ_HEAD(pageq, vm_page);
+TAILQ_HEAD(dirtyvq, vnode);
 
 /* A free page buffer, kept for reuse. */
 struct pagebuf {
@@ -75,6 +77,7 @@ static struct {
 	uint32_t	nfreebufs;
 	uint32_t	nbuckets;
 	struct pageq	lru;
+	struct dirtyvq	dirtyvnodes;	/* vnodes with dirty pages, oldest first */
 	uint64_t	resident;	/* pages */
 	uint64_t	ndirty;		/* pages */
 	uint64_t	budget;		/* pages */
@@ -83,6 +86,7 @@ static struct {
 
 static size_t page_reclaim(size_t);
 static size_t pagebuf_drain(size_t);
+static void vnode_cleaner(struct vnode *);
 
 int
 vfs_page_init(void)
@@ -94,6 +98,7 @@ vfs_page_init(void)
 	if (pc.hash == NULL)
 		return ENOMEM;
 	TAILQ_INIT(&pc.lru);
+	TAILQ_INIT(&pc.dirtyvnodes);
 	pc.resident = pc.ndirty = 0;
 	pc.budget = (lim != 0 ? MAX(lim / 2, 256 * 1024) : PAGE_DEFBUDGET) /
 	    PAGE_SIZE;
@@ -217,10 +222,8 @@ page_free(struct vm_page *pg)
 	KASSERT((pg->pg_flags & PG_BUSY) == 0);
 	if (page_onlru(pg))
 		TAILQ_REMOVE(&pc.lru, pg, pg_lru);
-	if (pg->pg_flags & PG_DIRTY) {
-		vp->v_ndirty--;
-		pc.ndirty--;
-	}
+	if (pg->pg_flags & PG_DIRTY)
+		vnode_cleaner(vp);
 	LIST_REMOVE(pg, pg_hash);
 	TAILQ_REMOVE(&vp->v_pages, pg, pg_listq);
 	vp->v_npages--;
@@ -301,13 +304,29 @@ page_unbusy(struct vm_page *pg)
 }
 
 static void
+vnode_dirtier(struct vnode *vp)
+{
+	if (vp->v_ndirty++ == 0)
+		TAILQ_INSERT_TAIL(&pc.dirtyvnodes, vp, v_dirtylist);
+	pc.ndirty++;
+}
+
+static void
+vnode_cleaner(struct vnode *vp)
+{
+	KASSERT(vp->v_ndirty > 0);
+	if (--vp->v_ndirty == 0)
+		TAILQ_REMOVE(&pc.dirtyvnodes, vp, v_dirtylist);
+	pc.ndirty--;
+}
+
+static void
 page_setdirty(struct vm_page *pg)
 {
 	KASSERT(pg->pg_flags & PG_BUSY);
 	if ((pg->pg_flags & PG_DIRTY) == 0) {
 		pg->pg_flags |= PG_DIRTY;
-		pg->pg_vp->v_ndirty++;
-		pc.ndirty++;
+		vnode_dirtier(pg->pg_vp);
 	}
 }
 
@@ -317,8 +336,7 @@ page_setclean(struct vm_page *pg)
 	KASSERT(pg->pg_flags & PG_BUSY);
 	if (pg->pg_flags & PG_DIRTY) {
 		pg->pg_flags &= ~PG_DIRTY;
-		pg->pg_vp->v_ndirty--;
-		pc.ndirty--;
+		vnode_cleaner(pg->pg_vp);
 	}
 }
 
@@ -797,6 +815,41 @@ write_page(struct vnode *vp, struct uio *uio, size_t n)
 	return error;
 }
 
+/* Dirty pages allowed before writers start writing them back. */
+static uint64_t
+dirty_max(void)
+{
+	return MIN(pc.budget / 2, DIRTY_MAX);
+}
+
+/*
+ * Too much is dirty: write back the oldest dirty vnodes (vp, the writer,
+ * last) until half the limit is left, and drop the pages written: a
+ * writer streaming data into an image seldom reads it back, and reusing
+ * the buffers keeps memory flat.  Called between the pieces of a write,
+ * where no file system operation is in progress.
+ */
+static int
+flush_dirty(struct vnode *vp)
+{
+	struct vnode *ovp;
+	int error;
+
+	while (pc.ndirty > dirty_max() / 2 &&
+	    (ovp = TAILQ_FIRST(&pc.dirtyvnodes)) != NULL) {
+		if (ovp == vp && TAILQ_NEXT(ovp, v_dirtylist) != NULL) {
+			/* Our own pages go last. */
+			TAILQ_REMOVE(&pc.dirtyvnodes, vp, v_dirtylist);
+			TAILQ_INSERT_TAIL(&pc.dirtyvnodes, vp, v_dirtylist);
+			continue;
+		}
+		error = genfs_putpages(ovp, 0, 0, PGO_CLEANIT | PGO_FREE);
+		if (error != 0)
+			return error;
+	}
+	return 0;
+}
+
 /*
  * The generic write path over the page cache, for file systems that
  * provide v_gop.  Extends the file as it goes; writes dirty pages back
@@ -843,8 +896,8 @@ genfs_write(struct vnode *vp, struct uio *uio, int ioflag)
 			vp->v_size = uio->uio_offset;
 			vp->v_gop->gop_setsize(vp, vp->v_size);
 		}
-		if (pc.ndirty > pc.budget / 2 &&
-		    (error = genfs_putpages(vp, 0, 0, PGO_CLEANIT)) != 0)
+		if (pc.ndirty > dirty_max() &&
+		    (error = flush_dirty(vp)) != 0)
 			break;
 	}
 	if (error == 0 && (ioflag & IO_SYNC))

@@ -181,14 +181,21 @@ blk_nfrags(const struct fs *fs, const struct cgref *cr, int64_t bbase)
 static bool
 blk_isfree(const struct fs *fs, const struct cgref *cr, int64_t bbase)
 {
-	int i;
+	unsigned mask = (1u << fs->fs_frag) - 1;
 
 	if (blk_nfrags(fs, cr, bbase) < fs->fs_frag)
 		return false;
-	for (i = 0; i < fs->fs_frag; i++)
-		if (!isset(cr->cr_blksfree, bbase + i))
-			return false;
-	return true;
+	/* A block's fragments are frag aligned bits of one map byte. */
+	return ((cr->cr_blksfree[bbase >> 3] >> (bbase & 7)) & mask) == mask;
+}
+
+/* Is no fragment of the (whole) block at bbase free? */
+static bool
+blk_isused(const struct fs *fs, const struct cgref *cr, int64_t bbase)
+{
+	unsigned mask = (1u << fs->fs_frag) - 1;
+
+	return ((cr->cr_blksfree[bbase >> 3] >> (bbase & 7)) & mask) == 0;
 }
 
 /*
@@ -327,7 +334,8 @@ find_frags(const struct fs *fs, const struct cgref *cr, int64_t pref,
 		start = 0;
 	for (i = 0; i < ndblk; i += fs->fs_frag) {
 		b = (start + i) % roundup(ndblk, fs->fs_frag);
-		if (b >= ndblk || blk_isfree(fs, cr, b))
+		if (b >= ndblk || blk_isfree(fs, cr, b) ||
+		    (b + fs->fs_frag <= ndblk && blk_isused(fs, cr, b)))
 			continue;
 		n = blk_nfrags(fs, cr, b);
 		for (k = 0, run = 0; k < n; k++) {
