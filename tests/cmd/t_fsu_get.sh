@@ -311,11 +311,12 @@ data[i + 2:i + 4] = b".."
 open(sys.argv[1], "wb").write(data)
 EOF
 	mkdir -p box/dest
+	# The driver refuses the directory holding the misplaced "..".
 	atf_check -s exit:1 -o empty \
-	    -e match:"/top: link count 4 but 1 subdirectories found" \
+	    -e match:'misplaced "\." or "\.\." entry' \
+	    -e match:"/top: Input/output error" \
 	    fsu_get img -R /top box/dest
 	only_inside
-	atf_check -s exit:0 -o inline:"ok\n" cat box/dest/top/q/fine
 }
 
 atf_test_case planted_links

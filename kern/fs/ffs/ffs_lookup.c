@@ -11,10 +11,10 @@
  * NUL or '/'; d_ino below fs_ncg * fs_ipg.  The first bad entry ends the
  * scan with EIO and a console message.  A hole in a directory or a size
  * that is not a whole number of chunks is corruption too.  Empty slots
- * (d_ino 0) and whiteouts (d_ino 1) are skipped; so are "." and ".."
- * anywhere but as the first and second entry, so they are never seen
- * twice.  The callback runs with a directory buffer held: it must not
- * read the same block or load a vnode.
+ * (d_ino 0) and whiteouts (d_ino 1) are skipped; "." and ".." anywhere
+ * but as the first and second entry are corruption (EIO).  The callback
+ * runs with a directory buffer held: it must not read the same block or
+ * load a vnode.
  *
  * Readdir cookies are byte offsets in the directory.  A cookie that is
  * not on an entry boundary (a stale or made-up seek) is handled by
@@ -112,21 +112,26 @@ isdotdot(const struct ffs_dent *de)
 	    de->de_name[1] == '.';
 }
 
-/* Should a valid entry be handed to the callback? */
-static bool
-dirent_visible(struct dirscan *ds, struct ffs_dent *de)
+/*
+ * Should a valid entry be handed to the callback?  An entry named "." or
+ * ".." anywhere but first and second is corruption (it would let a name
+ * lead outside its directory): EIO.
+ */
+static int
+dirent_visible(struct dirscan *ds, struct ffs_dent *de, bool *visp)
 {
 	de->de_index = 2;
 	if (de->de_off < DIRBLKSIZ && ds->ds_index < 2)
 		de->de_index = ds->ds_index++;
-	if (de->de_ino == 0 || de->de_ino == UFS_WINO ||
-	    de->de_off < ds->ds_start)
-		return false;
-	if (isdot(de))
-		return de->de_index == 0;
-	if (isdotdot(de))
-		return de->de_index == 1;
-	return true;
+	*visp = false;
+	if (de->de_ino == 0 || de->de_ino == UFS_WINO)
+		return 0;
+	if ((isdot(de) && de->de_index != 0) ||
+	    (isdotdot(de) && de->de_index != 1))
+		return dir_bad(ds->ds_ip, de->de_off, "misplaced \".\" or "
+		    "\"..\" entry");
+	*visp = de->de_off >= ds->ds_start;
+	return 0;
 }
 
 /* Scan the chunk at directory offset off, held at p. */
@@ -136,6 +141,7 @@ scan_chunk(struct dirscan *ds, const uint8_t *p, off_t off,
 {
 	struct ffs_dent de;
 	uint32_t pos;
+	bool visible;
 	int error;
 
 	for (pos = 0; pos < DIRBLKSIZ; pos += de.de_reclen) {
@@ -146,7 +152,9 @@ scan_chunk(struct dirscan *ds, const uint8_t *p, off_t off,
 		if ((error = dirent_check(ds->ds_ip, &de,
 		    DIRBLKSIZ - pos)) != 0)
 			return error;
-		if (!dirent_visible(ds, &de))
+		if ((error = dirent_visible(ds, &de, &visible)) != 0)
+			return error;
+		if (!visible)
 			continue;
 		if (de.de_type > DT_WHT)
 			de.de_type = DT_UNKNOWN;
