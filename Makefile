@@ -155,7 +155,8 @@ TESTS_C_UKFS = \
 	tests/ukfs/t_ukfs
 
 TESTS_C_FFS = \
-	tests/ffs/t_ffs
+	tests/ffs/t_ffs \
+	tests/ffs/t_ffs_write
 
 TESTS_C_CMD = \
 	tests/cmd/h_fsu_stat \

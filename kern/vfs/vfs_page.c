@@ -19,8 +19,12 @@
  * Reading.  getpages() allocates the missing pages of a run, maps each file
  * system block with VOP_BMAP, and reads contiguous device extents with one
  * vectored block-device request each.  Holes and bytes past end of file
- * are zero and never read.  While reads are sequential (the next page
- * asked for is v_ranext), the read-ahead window doubles up to 1 MiB.
+ * are zero and never read.  The device is read in whole sectors, so the
+ * sector holding the end of file is read whole, but its bytes past the end
+ * are zeroed afterwards: they may be stale data that a truncation left on
+ * the disk, and must read as zeros when the file grows again.  While reads
+ * are sequential (the next page asked for is v_ranext), the read-ahead
+ * window doubles up to 1 MiB.
  *
  * Writing.  A write that changes the allocation of a file system block
  * (filling a hole, or touching the last block or beyond) first makes the
@@ -515,9 +519,8 @@ getpages(struct vnode *vp, int64_t idx, int n, struct vm_page **pgs)
 		start = (idx + k) << PAGE_SHIFT;
 		end = MAX(MIN(start + PAGE_SIZE, eof), start);
 		if (end > start) {
-			end = roundup(end, DEV_BSIZE);
-			error = pages_io(vp, &v[k], idx + k, start, end,
-			    BLK_READ);
+			error = pages_io(vp, &v[k], idx + k, start,
+			    roundup(end, DEV_BSIZE), BLK_READ);
 			pc.stats.ps_reads++;
 		} else {
 			pc.stats.ps_zeroed++;
@@ -559,10 +562,9 @@ getpages_run(struct vnode *vp, int64_t idx, int n)
 		return error != 0 ? error : getpages(vp, idx, 1, NULL);
 	start = idx << PAGE_SHIFT;
 	end = MIN((idx + got) << PAGE_SHIFT, vp->v_size);
-	if (end > start) {
-		end = roundup(end, DEV_BSIZE);
-		error = pages_io(vp, v, idx, start, end, BLK_READ);
-	}
+	if (end > start)
+		error = pages_io(vp, v, idx, start, roundup(end, DEV_BSIZE),
+		    BLK_READ);
 	for (k = 0; k < got; k++) {
 		if (error == 0) {
 			start = (idx + k) << PAGE_SHIFT;

@@ -1,0 +1,174 @@
+/*
+ * t_ffs_write.c: regression tests of FFS write support, one case per bug
+ * found by the model-based tests (t_ffs_model.c), each the shortest
+ * sequence of operations that showed it.
+ *
+ * Every case works on an image made by makefs, releases it between steps
+ * so that the data must come from the disk and not from the caches, and
+ * requires the independent checker (ffs_check.py) to pass at the end.
+ */
+#include <sys/types.h>
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <atf-c.h>
+
+#include "../../ukfs/ukfs.h"
+#include "../common/h_util.h"
+
+static char checker[1024];
+
+/* Where ffs_check.py is: $FFS_CHECK, or what env.sh beside us says. */
+static void
+find_checker(const atf_tc_t *tc)
+{
+	const char *v = getenv("FFS_CHECK");
+	char path[1024], line[1200];
+	FILE *f;
+
+	if (v != NULL && *v != '\0') {
+		snprintf(checker, sizeof(checker), "%s", v);
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/../env.sh",
+	    atf_tc_get_config_var_wd(tc, "srcdir", "."));
+	if ((f = fopen(path, "r")) == NULL)
+		return;
+	while (fgets(line, sizeof(line), f) != NULL) {
+		if (strncmp(line, "FFS_CHECK=", 10) != 0)
+			continue;
+		line[strcspn(line, "\n")] = '\0';
+		if ((size_t)snprintf(checker, sizeof(checker), "%s",
+		    line + 10) >= sizeof(checker))
+			checker[0] = '\0';
+	}
+	fclose(f);
+}
+
+static void
+check_img(const char *img)
+{
+	if (checker[0] == '\0')
+		return;
+	h_run("python3 '%s' '%s' >check.out 2>&1 || { cat check.out >&2; "
+	    "exit 1; }", checker, img);
+}
+
+/* An empty 32 MiB image, made with makefs -o opts. */
+static void
+mkimg(const atf_tc_t *tc, const char *opts)
+{
+	find_checker(tc);
+	h_run("rm -rf empty.d && mkdir empty.d && makefs -t ffs -s 32m -o %s "
+	    "img empty.d >makefs.out 2>&1", opts);
+}
+
+static struct ukfs *
+mnt(void)
+{
+	struct ukfs *fs;
+
+	fs = ukfs_mount("ffs", "img", NULL, 0, NULL);
+	ATF_REQUIRE_MSG(fs != NULL, "mount: %s", strerror(errno));
+	return fs;
+}
+
+static void
+umnt(struct ukfs *fs)
+{
+	ATF_REQUIRE_EQ_MSG(ukfs_release(fs, 0), 0, "release: %s",
+	    strerror(errno));
+}
+
+/* Write len pattern bytes of stream seed at off of path. */
+static void
+wr(struct ukfs *fs, const char *path, off_t off, size_t len, uint64_t seed)
+{
+	uint8_t *buf;
+
+	ATF_REQUIRE((buf = malloc(len)) != NULL);
+	h_fill(buf, len, seed, (uint64_t)off);
+	ATF_REQUIRE_EQ(ukfs_write(fs, path, off, buf, len), (ssize_t)len);
+	free(buf);
+}
+
+/* Bytes [off, off + len) of path are the pattern of seed (or zero). */
+static void
+expect(struct ukfs *fs, const char *path, off_t off, size_t len,
+    uint64_t seed, bool zero)
+{
+	uint8_t *buf;
+	long long bad = -1;
+	size_t i;
+
+	ATF_REQUIRE((buf = malloc(len)) != NULL);
+	ATF_REQUIRE_EQ(ukfs_read(fs, path, off, buf, len), (ssize_t)len);
+	if (zero) {
+		for (i = 0; i < len && bad < 0; i++)
+			if (buf[i] != 0)
+				bad = (long long)i;
+	} else {
+		bad = h_check(buf, len, seed, (uint64_t)off);
+	}
+	free(buf);
+	ATF_REQUIRE_MSG(bad < 0, "%s: byte %lld is wrong (expected %s)",
+	    path, (long long)off + bad, zero ? "zero" : "the pattern");
+}
+
+static void
+expect_size(struct ukfs *fs, const char *path, off_t size)
+{
+	struct stat st;
+
+	ATF_REQUIRE(ukfs_stat(fs, path, &st) == 0);
+	ATF_REQUIRE_EQ_MSG(st.st_size, size, "%s: size %lld, expected %lld",
+	    path, (long long)st.st_size, (long long)size);
+}
+
+/*
+ * A file cut in the middle of a sector, then grown again inside that
+ * sector: the bytes past the cut read as zeros, although the disk still
+ * holds the old ones (the page cache read the whole sector and kept them).
+ */
+ATF_TC(regrow_same_sector);
+ATF_TC_HEAD(regrow_same_sector, tc)
+{
+	atf_tc_set_md_var(tc, "descr", "bytes past a truncation read as zero "
+	    "when the file grows again in the same sector");
+	atf_tc_set_md_var(tc, "require.progs", "makefs");
+}
+ATF_TC_BODY(regrow_same_sector, tc)
+{
+	struct ukfs *fs;
+
+	mkimg(tc, "version=2,bsize=32768,fsize=4096");
+	fs = mnt();
+	ATF_REQUIRE(ukfs_create(fs, "/f", 0644) == 0);
+	wr(fs, "/f", 0, 130000, 1);
+	umnt(fs);
+	fs = mnt();
+	ATF_REQUIRE(ukfs_truncate(fs, "/f", 83186) == 0);
+	umnt(fs);
+	fs = mnt();
+	ATF_REQUIRE(ukfs_truncate(fs, "/f", 83400) == 0);
+	expect_size(fs, "/f", 83400);
+	expect(fs, "/f", 83186, 83400 - 83186, 0, true);
+	umnt(fs);
+	fs = mnt();
+	expect(fs, "/f", 0, 83186, 1, false);
+	expect(fs, "/f", 83186, 83400 - 83186, 0, true);
+	umnt(fs);
+	check_img("img");
+}
+
+ATF_TP_ADD_TCS(tp)
+{
+	ATF_TP_ADD_TC(tp, regrow_same_sector);
+	return atf_no_error();
+}
