@@ -706,11 +706,12 @@ block_pages(struct vnode *vp, daddr_t lbn, off_t limit, int64_t *firstp)
 /*
  * Prepare file system block lbn for a write that changes its allocation.
  * The pages of the block (up to the larger of the old size and newend)
- * and, when the file grows past a partial last block, the pages of that
- * block too, are made resident and busy; gop_alloc allocates for
- * [off, off + len) and may move the partial block; then all those pages
- * are marked dirty, so every byte of a new or moved block is written
- * from the cache.
+ * and, when the file grows past a partial last block, all the pages of
+ * that block too (it becomes a whole block, and the bytes past the old
+ * end of file must be written as zeros), are made resident and busy;
+ * gop_alloc allocates for [off, off + len) and may move or extend the
+ * partial block; then all those pages are marked dirty, so every byte of
+ * a new, extended or moved block is written from the cache.
  */
 static int
 write_allocblock(struct vnode *vp, daddr_t lbn, off_t off, size_t len,
@@ -724,7 +725,7 @@ write_allocblock(struct vnode *vp, daddr_t lbn, off_t off, size_t len,
 	int n = 0, k, m, error = 0;
 
 	if (olast >= 0 && olast < lbn && (osize & bmask) != 0) {
-		m = block_pages(vp, olast, osize, &first);
+		m = block_pages(vp, olast, newend, &first);
 		if ((error = getpages(vp, first, m, pgs)) != 0)
 			return error;
 		n = m;

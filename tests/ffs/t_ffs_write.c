@@ -167,8 +167,56 @@ ATF_TC_BODY(regrow_same_sector, tc)
 	check_img("img");
 }
 
+/*
+ * A file whose last block is partial grows into the next block: the last
+ * block becomes whole, and all of it past the old end of file must be
+ * written as zeros, not only the pages up to the old end.
+ */
+ATF_TC(regrow_next_block);
+ATF_TC_HEAD(regrow_next_block, tc)
+{
+	atf_tc_set_md_var(tc, "descr", "growing past a partial last block "
+	    "writes the rest of that block as zeros");
+	atf_tc_set_md_var(tc, "require.progs", "makefs");
+}
+ATF_TC_BODY(regrow_next_block, tc)
+{
+	struct ukfs *fs;
+
+	mkimg(tc, "version=1,bsize=32768,fsize=4096");
+	fs = mnt();
+	ATF_REQUIRE(ukfs_create(fs, "/f", 0644) == 0);
+	wr(fs, "/f", 0, 130000, 1);
+	ATF_REQUIRE(ukfs_create(fs, "/g", 0644) == 0);
+	wr(fs, "/g", 0, 1000, 2);
+	umnt(fs);
+	fs = mnt();
+	/* Block 2 keeps 5 of its 8 fragments, then becomes whole again. */
+	ATF_REQUIRE(ukfs_truncate(fs, "/f", 83186) == 0);
+	ATF_REQUIRE(ukfs_truncate(fs, "/f", 130000) == 0);
+	expect(fs, "/f", 83186, 130000 - 83186, 0, true);
+	umnt(fs);
+	fs = mnt();
+	expect(fs, "/f", 0, 83186, 1, false);
+	expect(fs, "/f", 83186, 130000 - 83186, 0, true);
+	/* The same by writing after a hole, with the file cold. */
+	ATF_REQUIRE(ukfs_truncate(fs, "/g", 700) == 0);
+	umnt(fs);
+	fs = mnt();
+	wr(fs, "/g", 100000, 10, 3);
+	expect_size(fs, "/g", 100010);
+	umnt(fs);
+	fs = mnt();
+	expect(fs, "/g", 0, 700, 2, false);
+	expect(fs, "/g", 700, 100000 - 700, 0, true);
+	expect(fs, "/g", 100000, 10, 3, false);
+	umnt(fs);
+	check_img("img");
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, regrow_same_sector);
+	ATF_TP_ADD_TC(tp, regrow_next_block);
 	return atf_no_error();
 }
