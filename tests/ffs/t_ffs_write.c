@@ -214,9 +214,64 @@ ATF_TC_BODY(regrow_next_block, tc)
 	check_img("img");
 }
 
+/*
+ * A sparse file cut down to a size inside a hole: the new last block
+ * must get storage (zeros), or the next write into it or past it leaves
+ * a fragment run shorter than the file size says, and a write-back with
+ * no block under a dirty page.
+ */
+ATF_TC(truncate_into_hole);
+ATF_TC_HEAD(truncate_into_hole, tc)
+{
+	atf_tc_set_md_var(tc, "descr", "truncating a sparse file to a size "
+	    "inside a hole keeps the image consistent");
+	atf_tc_set_md_var(tc, "require.progs", "makefs");
+}
+ATF_TC_BODY(truncate_into_hole, tc)
+{
+	struct ukfs *fs;
+
+	mkimg(tc, "version=2,bsize=32768,fsize=4096");
+	fs = mnt();
+	ATF_REQUIRE(ukfs_create(fs, "/f", 0644) == 0);
+	wr(fs, "/f", 0, 1000, 1);
+	ATF_REQUIRE(ukfs_truncate(fs, "/f", 378697) == 0);
+	ATF_REQUIRE(ukfs_truncate(fs, "/f", 242184) == 0);
+	ATF_REQUIRE(ukfs_create(fs, "/g", 0644) == 0);
+	wr(fs, "/g", 0, 5000, 2);
+	ATF_REQUIRE(ukfs_truncate(fs, "/g", 5000000) == 0);
+	ATF_REQUIRE(ukfs_truncate(fs, "/g", 3000000) == 0);
+	umnt(fs);
+	check_img("img");
+	fs = mnt();
+	wr(fs, "/f", 240000, 10, 3);
+	wr(fs, "/g", 2999000, 10, 4);
+	umnt(fs);
+	check_img("img");
+	fs = mnt();
+	wr(fs, "/f", 400000, 10, 5);
+	wr(fs, "/g", 4000000, 10, 6);
+	umnt(fs);
+	check_img("img");
+	fs = mnt();
+	expect_size(fs, "/f", 400010);
+	expect(fs, "/f", 0, 1000, 1, false);
+	expect(fs, "/f", 1000, 240000 - 1000, 0, true);
+	expect(fs, "/f", 240000, 10, 3, false);
+	expect(fs, "/f", 240010, 400000 - 240010, 0, true);
+	expect(fs, "/f", 400000, 10, 5, false);
+	expect_size(fs, "/g", 4000010);
+	expect(fs, "/g", 0, 5000, 2, false);
+	expect(fs, "/g", 5000, 2999000 - 5000, 0, true);
+	expect(fs, "/g", 2999000, 10, 4, false);
+	expect(fs, "/g", 2999010, 4000000 - 2999010, 0, true);
+	umnt(fs);
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, regrow_same_sector);
 	ATF_TP_ADD_TC(tp, regrow_next_block);
+	ATF_TP_ADD_TC(tp, truncate_into_hole);
 	return atf_no_error();
 }

@@ -213,22 +213,35 @@ ffs_write(struct vnode *vp, struct uio *uio, int ioflag)
 	return error;
 }
 
-/* Grow a regular file to size: its new last byte is written as zero. */
+/*
+ * Write a zero byte at off of a regular file, through the page cache:
+ * that gives the block holding off storage, zero-filled where it was a
+ * hole, and grows the file to off + 1 if it was shorter.
+ */
 static int
-grow_file(struct vnode *vp, off_t size)
+write_zerobyte(struct vnode *vp, off_t off)
 {
 	struct kiovec iov;
 	struct uio uio;
 	char zero = 0;
 
-	uio_setup(&uio, &iov, &zero, 1, size - 1, UIO_WRITE);
+	uio_setup(&uio, &iov, &zero, 1, off, UIO_WRITE);
 	return ffs_write(vp, &uio, 0);
 }
 
+/*
+ * Change the size of a regular file.  Growing writes the new last byte;
+ * shrinking to a size inside a hole first fills that block (with zeros),
+ * because the last block of a file is never a hole: the allocator sizes
+ * a partial last block by the file size, and the page cache expects the
+ * block holding the end of file to have storage.
+ */
 static int
 setattr_size(struct vnode *vp, off_t size)
 {
 	struct inode *ip = VTOI(vp);
+	struct fs *fs = ip->i_fs;
+	int64_t blk;
 	int error;
 
 	if (vp->v_type == VDIR)
@@ -238,10 +251,18 @@ setattr_size(struct vnode *vp, off_t size)
 	if (size < 0 || (uint64_t)size > ip->i_ump->um_maxfilesize)
 		return EFBIG;
 	if ((uint64_t)size > ip->i_size)
-		return grow_file(vp, size);
+		return write_zerobyte(vp, size - 1);
 	if ((uint64_t)size == ip->i_size) {
 		ffs_imodified(ip, IN_CHANGE | IN_UPDATE);
 		return 0;
+	}
+	if (size > 0 && (size & (fs->fs_bsize - 1)) != 0) {
+		error = ffs_bmap_lbn(ip, (size - 1) >> fs->fs_bshift, &blk,
+		    NULL);
+		if (error == 0 && blk == 0)
+			error = write_zerobyte(vp, size - 1);
+		if (error != 0)
+			return error;
 	}
 	(void)genfs_truncate(vp, size);
 	error = ffs_truncate(ip, (uint64_t)size);
