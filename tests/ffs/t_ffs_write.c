@@ -9,6 +9,7 @@
  */
 #include <sys/types.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 
 #include <errno.h>
 #include <stdbool.h>
@@ -268,10 +269,56 @@ ATF_TC_BODY(truncate_into_hole, tc)
 	umnt(fs);
 }
 
+/*
+ * On a full file system a write that can write nothing fails with ENOSPC
+ * and leaves the file alone, its modification time included.
+ */
+ATF_TC(enospc_keeps_mtime);
+ATF_TC_HEAD(enospc_keeps_mtime, tc)
+{
+	atf_tc_set_md_var(tc, "descr", "a write failing with ENOSPC leaves "
+	    "the file's times alone");
+	atf_tc_set_md_var(tc, "require.progs", "makefs");
+}
+ATF_TC_BODY(enospc_keeps_mtime, tc)
+{
+	struct timeval tv[2] = { { 1000000000, 0 }, { 1000000000, 0 } };
+	static uint8_t buf[65536];
+	struct ukfs *fs;
+	struct stat st;
+	off_t off;
+
+	mkimg(tc, "version=2,bsize=4096,fsize=512");
+	fs = mnt();
+	ATF_REQUIRE(ukfs_create(fs, "/f", 0644) == 0);
+	wr(fs, "/f", 0, 4096, 1);
+	ATF_REQUIRE(ukfs_utimes(fs, "/f", tv) == 0);
+	ATF_REQUIRE(ukfs_create(fs, "/fill", 0644) == 0);
+	for (off = 0; ukfs_write(fs, "/fill", off, buf, sizeof(buf)) ==
+	    (ssize_t)sizeof(buf); off += (off_t)sizeof(buf))
+		continue;
+	while (ukfs_write(fs, "/fill", off, buf, 512) == 512)
+		off += 512;
+	ATF_REQUIRE_EQ(errno, ENOSPC);
+	ATF_REQUIRE_EQ(ukfs_write(fs, "/f", 4096, buf, 4096), -1);
+	ATF_REQUIRE_EQ(errno, ENOSPC);
+	ATF_REQUIRE(ukfs_stat(fs, "/f", &st) == 0);
+	ATF_REQUIRE_EQ(st.st_mtime, 1000000000);
+	umnt(fs);
+	fs = mnt();
+	ATF_REQUIRE(ukfs_stat(fs, "/f", &st) == 0);
+	ATF_REQUIRE_EQ(st.st_mtime, 1000000000);
+	ATF_REQUIRE_EQ(st.st_size, 4096);
+	expect(fs, "/f", 0, 4096, 1, false);
+	umnt(fs);
+	check_img("img");
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, regrow_same_sector);
 	ATF_TP_ADD_TC(tp, regrow_next_block);
 	ATF_TP_ADD_TC(tp, truncate_into_hole);
+	ATF_TP_ADD_TC(tp, enospc_keeps_mtime);
 	return atf_no_error();
 }

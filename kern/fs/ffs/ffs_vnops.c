@@ -190,11 +190,17 @@ const struct genfs_ops ffs_genfsops = {
 	.gop_setsize = ffs_gop_setsize,
 };
 
+/*
+ * VOP_WRITE.  The modification and change times move only if something
+ * was written: a write that fails at once (ENOSPC on a full file system)
+ * leaves the file as it was.
+ */
 static int
 ffs_write(struct vnode *vp, struct uio *uio, int ioflag)
 {
 	struct inode *ip = VTOI(vp);
 	off_t start = (ioflag & IO_APPEND) ? vp->v_size : uio->uio_offset;
+	size_t resid = uio->uio_resid;
 	int error;
 
 	if (vp->v_type == VDIR)
@@ -207,7 +213,8 @@ ffs_write(struct vnode *vp, struct uio *uio, int ioflag)
 	    ip->i_ump->um_maxfilesize)
 		return EFBIG;
 	error = genfs_write(vp, uio, ioflag);
-	ffs_imodified(ip, IN_CHANGE | IN_UPDATE);
+	if (uio->uio_resid < resid)
+		ffs_imodified(ip, IN_CHANGE | IN_UPDATE);
 	if (error == 0 && (ioflag & IO_SYNC))
 		error = ffs_update(ip);
 	return error;
