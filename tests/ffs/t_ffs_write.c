@@ -10,6 +10,7 @@
 #include <sys/types.h>
 #include <sys/stat.h>
 #include <sys/time.h>
+#include <sys/wait.h>
 
 #include <errno.h>
 #include <stdbool.h>
@@ -314,11 +315,86 @@ ATF_TC_BODY(enospc_keeps_mtime, tc)
 	check_img("img");
 }
 
+/*
+ * Writing the file system back at unmount fails (injected I/O errors):
+ * the failed unmount left the mount without its state, and the forced
+ * unmount that libukfs tries next crashed; and a retry that succeeded
+ * marked the file system clean although writes had been lost.  Now the
+ * release fails, nothing crashes, and an image marked clean passes the
+ * checker.
+ */
+static void
+release_under_faults(unsigned seed)
+{
+	char v[32];
+	struct ukfs *fs;
+	uint8_t buf[8192];
+	int i, rv;
+
+	setenv("RUMP_BLKFAIL", "600", 1);
+	snprintf(v, sizeof(v), "%u", seed);
+	setenv("RUMP_BLKFAIL_SEED", v, 1);
+	if ((fs = ukfs_mount("ffs", "fimg", NULL, 0, NULL)) == NULL)
+		_exit(2);
+	memset(buf, 'x', sizeof(buf));
+	for (i = 0; i < 40; i++) {
+		snprintf(v, sizeof(v), "/f%d", i);
+		if (ukfs_create(fs, v, 0644) == 0)
+			(void)ukfs_write(fs, v, 0, buf, 100 + 200 * (size_t)i);
+		snprintf(v, sizeof(v), "/d%d", i);
+		(void)ukfs_mkdir(fs, v, 0755);
+	}
+	rv = ukfs_release(fs, 0);
+	_exit(rv == 0 ? 0 : 1);
+}
+
+ATF_TC(unmount_write_error);
+ATF_TC_HEAD(unmount_write_error, tc)
+{
+	atf_tc_set_md_var(tc, "descr", "a release whose write-back fails "
+	    "reports it, does not crash, and leaves the image unclean");
+	atf_tc_set_md_var(tc, "require.progs", "makefs");
+}
+ATF_TC_BODY(unmount_write_error, tc)
+{
+	struct ukfs *fs;
+	unsigned seed, nfailed = 0;
+	int st;
+	pid_t pid;
+
+	mkimg(tc, "version=2,density=4096,bsize=4096,fsize=512");
+	for (seed = 1; seed <= 60; seed++) {
+		h_run("cp img fimg");
+		ATF_REQUIRE((pid = fork()) != -1);
+		if (pid == 0) {
+			alarm(60);
+			release_under_faults(seed);
+		}
+		ATF_REQUIRE(waitpid(pid, &st, 0) == pid);
+		ATF_REQUIRE_MSG(WIFEXITED(st), "seed %u: killed by signal %d",
+		    seed, WTERMSIG(st));
+		if (WEXITSTATUS(st) != 1)
+			continue;
+		nfailed++;
+		/* Marked clean only if it is consistent. */
+		if ((fs = ukfs_mount("ffs", "fimg", NULL, 0, NULL)) != NULL) {
+			umnt(fs);
+			check_img("fimg");
+		}
+		fs = ukfs_mount("ffs", "fimg", NULL, UKFS_RDONLY, NULL);
+		ATF_REQUIRE_MSG(fs != NULL, "seed %u: mount: %s", seed,
+		    strerror(errno));
+		umnt(fs);
+	}
+	ATF_REQUIRE_MSG(nfailed >= 5, "only %u releases failed", nfailed);
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, regrow_same_sector);
 	ATF_TP_ADD_TC(tp, regrow_next_block);
 	ATF_TP_ADD_TC(tp, truncate_into_hole);
 	ATF_TP_ADD_TC(tp, enospc_keeps_mtime);
+	ATF_TP_ADD_TC(tp, unmount_write_error);
 	return atf_no_error();
 }

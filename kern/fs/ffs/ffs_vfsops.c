@@ -458,7 +458,11 @@ ffs_mount(struct mount *mp, struct vnode *devvp, const char *opts)
  * The VFS has reclaimed every vnode, so every inode is in the buffer
  * cache.  A read-write mount writes all of that first, then the
  * summaries and the superblock marked clean, so the clean flag never
- * reaches the disk before what it vouches for.
+ * reaches the disk before what it vouches for.  If that fails, the
+ * mount stays as it is (the VFS keeps it mounted) unless the unmount is
+ * forced, and is never marked clean afterwards: the buffers that could
+ * not be written are gone, so a later attempt that succeeds would vouch
+ * for a file system that lost them.
  */
 static int
 ffs_unmount(struct mount *mp, int flags)
@@ -469,11 +473,15 @@ ffs_unmount(struct mount *mp, int flags)
 	if (!ump->um_rdonly) {
 		error = bflush(ump->um_devvp);
 		if (error == 0)
-			error = ffs_sbupdate(ump, true);
-		if (error != 0)
+			error = ffs_sbupdate(ump, !ump->um_wrerror);
+		if (error != 0) {
 			kprintf("ffs: %s: could not write the file system "
 			    "back (error %d); it is not marked clean\n",
 			    ump->um_devname, error);
+			ump->um_wrerror = true;
+			if ((flags & MNT_FORCE) == 0)
+				return error;
+		}
 	}
 	ump_free(ump);
 	mp->mnt_data = NULL;
