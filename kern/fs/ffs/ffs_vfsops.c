@@ -388,6 +388,16 @@ ffs_sbupdate(struct ufsmount *ump, bool clean)
 	return sb_write(ump, clean);
 }
 
+/* Failed requests of the mount's device so far. */
+static uint64_t
+dev_errors(struct ufsmount *ump)
+{
+	struct blk_stats bs;
+
+	blk_getstats(ump->um_devvp->v_blkdev, &bs);
+	return bs.bs_errors;
+}
+
 /* Set up a read-write mount: summaries in memory, "not clean" on disk. */
 static int
 mount_rw(struct ufsmount *ump)
@@ -395,6 +405,7 @@ mount_rw(struct ufsmount *ump)
 	struct fs *fs = ump->um_fs;
 	int error;
 
+	ump->um_blkerrors = dev_errors(ump);
 	ump->um_csp = kmem_zalloc((size_t)fs->fs_ncg * sizeof(*ump->um_csp));
 	if (ump->um_csp == NULL)
 		return ENOMEM;
@@ -462,7 +473,10 @@ ffs_mount(struct mount *mp, struct vnode *devvp, const char *opts)
  * mount stays as it is (the VFS keeps it mounted) unless the unmount is
  * forced, and is never marked clean afterwards: the buffers that could
  * not be written are gone, so a later attempt that succeeds would vouch
- * for a file system that lost them.
+ * for a file system that lost them.  Nor is it marked clean when any
+ * request to the device failed while it was mounted: an operation cut
+ * short by an I/O error (an inode freed whose blocks could not all be
+ * read, a page lost at write-back) may have left it inconsistent.
  */
 static int
 ffs_unmount(struct mount *mp, int flags)
@@ -471,6 +485,11 @@ ffs_unmount(struct mount *mp, int flags)
 	int error = 0;
 
 	if (!ump->um_rdonly) {
+		if (dev_errors(ump) != ump->um_blkerrors && !ump->um_wrerror) {
+			kprintf("ffs: %s: I/O errors while mounted; not "
+			    "marked clean (run fsck)\n", ump->um_devname);
+			ump->um_wrerror = true;
+		}
 		error = bflush(ump->um_devvp);
 		if (error == 0)
 			error = ffs_sbupdate(ump, !ump->um_wrerror);
