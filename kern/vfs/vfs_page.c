@@ -711,7 +711,9 @@ block_pages(struct vnode *vp, daddr_t lbn, off_t limit, int64_t *firstp)
  * end of file must be written as zeros), are made resident and busy;
  * gop_alloc allocates for [off, off + len) and may move or extend the
  * partial block; then all those pages are marked dirty, so every byte of
- * a new, extended or moved block is written from the cache.
+ * a new, extended or moved block is written from the cache.  If gop_alloc
+ * fails, the pages of the old last block are still written: it may have
+ * moved before the failure.
  */
 static int
 write_allocblock(struct vnode *vp, daddr_t lbn, off_t off, size_t len,
@@ -722,13 +724,13 @@ write_allocblock(struct vnode *vp, daddr_t lbn, off_t off, size_t len,
 	off_t osize = vp->v_size, bmask = ((off_t)1 << bshift) - 1;
 	daddr_t olast = osize > 0 ? (osize - 1) >> bshift : -1;
 	int64_t first;
-	int n = 0, k, m, error = 0;
+	int n = 0, nlast = 0, k, m, error = 0;
 
 	if (olast >= 0 && olast < lbn && (osize & bmask) != 0) {
 		m = block_pages(vp, olast, newend, &first);
 		if ((error = getpages(vp, first, m, pgs)) != 0)
 			return error;
-		n = m;
+		n = nlast = m;
 	}
 	m = block_pages(vp, lbn, MAX(newend, osize), &first);
 	if (n > 0 && first <= pgs[n - 1]->pg_index) {
@@ -743,7 +745,8 @@ write_allocblock(struct vnode *vp, daddr_t lbn, off_t off, size_t len,
 	if (error == 0)
 		error = vp->v_gop->gop_alloc(vp, off, len);
 	for (k = 0; k < n; k++) {
-		if (error == 0)
+		/* The old last block may have moved even if this failed. */
+		if (error == 0 || k < nlast)
 			page_setdirty(pgs[k]);
 		page_unbusy(pgs[k]);
 	}

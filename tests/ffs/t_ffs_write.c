@@ -399,6 +399,84 @@ ATF_TC_BODY(unmount_write_error, tc)
 	ATF_REQUIRE_MSG(nfailed >= 5, "only %u runs saw errors", nfailed);
 }
 
+/*
+ * An image with one whole free block and no free fragments.  A file of
+ * one fragment is written past its first block (or ftruncated there): its
+ * last block is first grown to a whole block, which moves it into the
+ * free block, and then the fragments for the next block cannot be had.
+ * The growth used to stay (the inode holding a whole block its size does
+ * not cover), and the moved block's data was never written (the file's
+ * old bytes read back as garbage).
+ */
+static void
+fill_but_one_block(struct ukfs *fs)
+{
+	static uint8_t buf[65536];
+	char p[32];
+	off_t off = 0;
+	int i;
+
+	ATF_REQUIRE(ukfs_create(fs, "/b", 0644) == 0);
+	wr(fs, "/b", 0, 4096, 9);
+	ATF_REQUIRE(ukfs_create(fs, "/big", 0644) == 0);
+	while (ukfs_write(fs, "/big", off, buf, sizeof(buf)) ==
+	    (ssize_t)sizeof(buf))
+		off += (off_t)sizeof(buf);
+	while (ukfs_write(fs, "/big", off, buf, 4096) == 4096)
+		off += 4096;
+	for (i = 0;; i++) {
+		snprintf(p, sizeof(p), "/s%d", i);
+		if (ukfs_create(fs, p, 0644) != 0 ||
+		    ukfs_write(fs, p, 0, buf, 1) != 1)
+			break;
+	}
+	ATF_REQUIRE(ukfs_remove(fs, "/b") == 0);
+}
+
+ATF_TC(enospc_after_grow);
+ATF_TC_HEAD(enospc_after_grow, tc)
+{
+	atf_tc_set_md_var(tc, "descr", "ENOSPC after a partial last block was "
+	    "grown leaves the file and the image as they were");
+	atf_tc_set_md_var(tc, "require.progs", "makefs");
+}
+ATF_TC_BODY(enospc_after_grow, tc)
+{
+	static uint8_t buf[900];
+	struct ukfs *fs;
+	int how;
+
+	for (how = 0; how < 2; how++) {
+		mkimg(tc, "version=2,density=4096,bsize=4096,fsize=512");
+		h_run("truncate -s +64k img");
+		fs = mnt();
+		ATF_REQUIRE(ukfs_create(fs, "/a", 0644) == 0);
+		wr(fs, "/a", 0, 100, 1);
+		fill_but_one_block(fs);
+		umnt(fs);
+		fs = mnt();
+		if (how == 0) {
+			/* 4200 + 900: the next block needs two fragments. */
+			ATF_REQUIRE_EQ(ukfs_write(fs, "/a", 4200, buf, 900),
+			    -1);
+			ATF_REQUIRE_EQ(errno, ENOSPC);
+		} else {
+			/* 4096 + 1000: the next block needs two fragments. */
+			wr(fs, "/a", 100, 900, 2);
+			ATF_REQUIRE_EQ(ukfs_truncate(fs, "/a", 5096), -1);
+			ATF_REQUIRE_EQ(errno, ENOSPC);
+		}
+		umnt(fs);
+		check_img("img");
+		fs = mnt();
+		expect_size(fs, "/a", how == 0 ? 100 : 1000);
+		expect(fs, "/a", 0, 100, 1, false);
+		if (how == 1)
+			expect(fs, "/a", 100, 900, 2, false);
+		umnt(fs);
+	}
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, regrow_same_sector);
@@ -406,5 +484,6 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, truncate_into_hole);
 	ATF_TP_ADD_TC(tp, enospc_keeps_mtime);
 	ATF_TP_ADD_TC(tp, unmount_write_error);
+	ATF_TP_ADD_TC(tp, enospc_after_grow);
 	return atf_no_error();
 }
