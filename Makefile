@@ -179,7 +179,8 @@ TESTS_SH = \
 	tests/cmd/t_fsu_rm \
 	tests/cmd/t_fsu_rmdir \
 	tests/cmd/t_fsu_touch \
-	tests/cmd/t_fsu_write
+	tests/cmd/t_fsu_write \
+	tests/cmd/t_model
 
 TESTS_C = $(TESTS_C_KERN) $(TESTS_C_BLK) $(TESTS_C_PART) $(TESTS_C_VFS) \
 	$(TESTS_C_UKFS) $(TESTS_C_FFS) $(TESTS_C_CMD)
