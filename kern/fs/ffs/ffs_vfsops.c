@@ -21,12 +21,15 @@
  * WAPBL log may hold unreplayed changes, is mounted read-only with a
  * warning (the log is not replayed, so recent changes may be missing).
  *
- * Refused or ignored: writing (every read-write mount fails with EROFS,
- * decided in ffs_mount_checkrw() alone); block sizes above 64 KiB or
- * below 4 KiB (EFTYPE); WAPBL log replay and FreeBSD soft-updates journal
- * replay (not done); snapshots (read as plain files); UFS2 extended
- * attribute blocks and FreeBSD metadata check hashes (ignored); Apple UFS
- * (not recognised).
+ * Read-write mounts (decided in ffs_mount_checkrw() alone) are refused
+ * for a file system that is not clean or may have a WAPBL log; they mark
+ * it not clean on disk while mounted, and clean again at unmount unless
+ * writing back failed or the device reported an I/O error meanwhile.
+ *
+ * Refused or ignored: block sizes above 64 KiB or below 4 KiB (EFTYPE);
+ * WAPBL log replay and FreeBSD soft-updates journal replay (not done);
+ * snapshots (read as plain files); UFS2 extended attribute blocks and
+ * FreeBSD metadata check hashes (ignored); Apple UFS (not recognised).
  */
 #include "../../sys/param.h"
 #include "../../sys/buf.h"

@@ -5,10 +5,10 @@
  * links (the operations check the vnode type where it matters), and
  * ffs_specops for device nodes, fifos and sockets, which have attributes
  * but no data here.  File data is read through the page cache
- * (genfs_read over ffs_bmap); directories and symbolic links through the
- * buffer cache.  This driver does not write yet: every operation that
- * would change the file system answers EROFS, and fsync has nothing to
- * do.
+ * (genfs_read over ffs_bmap) and written through it (genfs_write, which
+ * allocates with ffs_balloc through ffs_genfsops); directories and
+ * symbolic links are read and written through the buffer cache.  The
+ * operations that change the name space are in ffs_namei.c.
  */
 #include "../../sys/param.h"
 #include "../../sys/buf.h"
