@@ -103,7 +103,8 @@ print_tree(const char *path)
 		names[n++] = strdup(de->d_name);
 	}
 	ukfs_closedir(d);
-	qsort(names, n, sizeof(*names), cmp_str);
+	if (n > 0)
+		qsort(names, n, sizeof(*names), cmp_str);
 	for (i = 0; i < n; i++) {
 		len = strlen(path) + strlen(names[i]) + 2;
 		if ((child = malloc(len)) == NULL)

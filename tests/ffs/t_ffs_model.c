@@ -1004,7 +1004,8 @@ image_names(struct model *m, const char *path, char ***namesp)
 		ATF_REQUIRE((v[n++] = strdup(de->d_name)) != NULL);
 	}
 	ukfs_closedir(dir);
-	qsort(v, n, sizeof(*v), strpcmp);
+	if (n > 0)
+		qsort(v, n, sizeof(*v), strpcmp);
 	*namesp = v;
 	return n;
 }
@@ -1028,7 +1029,8 @@ compare_dir(struct model *m, const char *path)
 		ATF_REQUIRE((hn[nh++] = strdup(d->d_name)) != NULL);
 	}
 	closedir(dir);
-	qsort(hn, nh, sizeof(*hn), strpcmp);
+	if (nh > 0)
+		qsort(hn, nh, sizeof(*hn), strpcmp);
 	for (i = 0; i < ni && i < nh; i++)
 		if (strcmp(in[i], hn[i]) != 0)
 			break;
