@@ -170,7 +170,9 @@ TESTS_C_UKFS = \
 	tests/ukfs/t_ukfs
 
 TESTS_C_FFS = \
-	tests/ffs/t_ffs
+	tests/ffs/t_ffs \
+	tests/ffs/t_ffs_model \
+	tests/ffs/t_ffs_write
 
 TESTS_C_CMD = \
 	tests/cmd/h_fsu_stat \
@@ -196,6 +198,7 @@ TESTS_SH = \
 	tests/cmd/t_fsu_rmdir \
 	tests/cmd/t_fsu_touch \
 	tests/cmd/t_fsu_write \
+	tests/cmd/t_model \
 	tests/cmd/t_readonly
 
 TESTS_C = $(TESTS_C_KERN) $(TESTS_C_BLK) $(TESTS_C_PART) $(TESTS_C_VFS) \

@@ -239,6 +239,7 @@ fault_inject(struct blkdev *bd, int rw, uint64_t off, size_t len)
 	fail = fault_draw(bd) % BLK_FAIL_SCALE < bd->bd_failrate;
 	if (fail) {
 		bd->bd_stats.bs_faults++;
+		bd->bd_stats.bs_errors++;
 		bd->bd_stats.bs_requests++;
 		if (rw & BLK_WRITE)
 			bd->bd_stats.bs_writes++;
@@ -676,14 +677,16 @@ rw_check(const struct blkdev *bd, int rw, uint64_t off,
 	return 0;
 }
 
-/* Add a finished request to the statistics. */
+/* Add a finished request (failed if error) to the statistics. */
 static void
-rw_account(struct blkdev *bd, const struct blk_xfer *x)
+rw_account(struct blkdev *bd, const struct blk_xfer *x, int error)
 {
 	struct blk_stats *bs = &bd->bd_stats;
 
 	mutex_enter(&bd->bd_lock);
 	bs->bs_requests++;
+	if (error != 0)
+		bs->bs_errors++;
 	if (x->x_rw & BLK_WRITE) {
 		bs->bs_writes++;
 		bs->bs_bytes_written += x->x_done;
@@ -732,7 +735,7 @@ blk_rw(struct blkdev *bd, int rw, uint64_t off, const struct kiovec *iov,
 			error = rw_pio(bd, &x);
 	} else if (x.x_resid > 0)
 		error = rw_pio(bd, &x);
-	rw_account(bd, &x);
+	rw_account(bd, &x, error);
 	*donep = x.x_done;
 	return error;
 }

@@ -58,6 +58,7 @@ struct blk_stats {
 	uint64_t	bs_win_maps;	/* window (re)mapped */
 	uint64_t	bs_win_waits;	/* waited because all windows busy */
 	uint64_t	bs_faults;	/* injected failures */
+	uint64_t	bs_errors;	/* failed requests, injected or not */
 	uint64_t	bs_syncs;	/* msync or fsync calls */
 };
 

@@ -19,8 +19,12 @@
  * Reading.  getpages() allocates the missing pages of a run, maps each file
  * system block with VOP_BMAP, and reads contiguous device extents with one
  * vectored block-device request each.  Holes and bytes past end of file
- * are zero and never read.  While reads are sequential (the next page
- * asked for is v_ranext), the read-ahead window doubles up to 1 MiB.
+ * are zero and never read.  The device is read in whole sectors, so the
+ * sector holding the end of file is read whole, but its bytes past the end
+ * are zeroed afterwards: they may be stale data that a truncation left on
+ * the disk, and must read as zeros when the file grows again.  While reads
+ * are sequential (the next page asked for is v_ranext), the read-ahead
+ * window doubles up to 1 MiB.
  *
  * Writing.  A write that changes the allocation of a file system block
  * (filling a hole, or touching the last block or beyond) first makes the
@@ -533,9 +537,8 @@ getpages(struct vnode *vp, int64_t idx, int n, struct vm_page **pgs)
 		start = (idx + k) << PAGE_SHIFT;
 		end = MAX(MIN(start + PAGE_SIZE, eof), start);
 		if (end > start) {
-			end = roundup(end, DEV_BSIZE);
-			error = pages_io(vp, &v[k], idx + k, start, end,
-			    BLK_READ);
+			error = pages_io(vp, &v[k], idx + k, start,
+			    roundup(end, DEV_BSIZE), BLK_READ);
 			pc.stats.ps_reads++;
 		} else {
 			pc.stats.ps_zeroed++;
@@ -577,10 +580,9 @@ getpages_run(struct vnode *vp, int64_t idx, int n)
 		return error != 0 ? error : getpages(vp, idx, 1, NULL);
 	start = idx << PAGE_SHIFT;
 	end = MIN((idx + got) << PAGE_SHIFT, vp->v_size);
-	if (end > start) {
-		end = roundup(end, DEV_BSIZE);
-		error = pages_io(vp, v, idx, start, end, BLK_READ);
-	}
+	if (end > start)
+		error = pages_io(vp, v, idx, start, roundup(end, DEV_BSIZE),
+		    BLK_READ);
 	for (k = 0; k < got; k++) {
 		if (error == 0) {
 			start = (idx + k) << PAGE_SHIFT;
@@ -722,11 +724,14 @@ block_pages(struct vnode *vp, daddr_t lbn, off_t limit, int64_t *firstp)
 /*
  * Prepare file system block lbn for a write that changes its allocation.
  * The pages of the block (up to the larger of the old size and newend)
- * and, when the file grows past a partial last block, the pages of that
- * block too, are made resident and busy; gop_alloc allocates for
- * [off, off + len) and may move the partial block; then all those pages
- * are marked dirty, so every byte of a new or moved block is written
- * from the cache.
+ * and, when the file grows past a partial last block, all the pages of
+ * that block too (it becomes a whole block, and the bytes past the old
+ * end of file must be written as zeros), are made resident and busy;
+ * gop_alloc allocates for [off, off + len) and may move or extend the
+ * partial block; then all those pages are marked dirty, so every byte of
+ * a new, extended or moved block is written from the cache.  If gop_alloc
+ * fails, the pages of the old last block are still written: it may have
+ * moved before the failure.
  */
 static int
 write_allocblock(struct vnode *vp, daddr_t lbn, off_t off, size_t len,
@@ -737,13 +742,13 @@ write_allocblock(struct vnode *vp, daddr_t lbn, off_t off, size_t len,
 	off_t osize = vp->v_size, bmask = ((off_t)1 << bshift) - 1;
 	daddr_t olast = osize > 0 ? (osize - 1) >> bshift : -1;
 	int64_t first;
-	int n = 0, k, m, error = 0;
+	int n = 0, nlast = 0, k, m, error = 0;
 
 	if (olast >= 0 && olast < lbn && (osize & bmask) != 0) {
-		m = block_pages(vp, olast, osize, &first);
+		m = block_pages(vp, olast, newend, &first);
 		if ((error = getpages(vp, first, m, pgs)) != 0)
 			return error;
-		n = m;
+		n = nlast = m;
 	}
 	m = block_pages(vp, lbn, MAX(newend, osize), &first);
 	if (n > 0 && first <= pgs[n - 1]->pg_index) {
@@ -758,7 +763,8 @@ write_allocblock(struct vnode *vp, daddr_t lbn, off_t off, size_t len,
 	if (error == 0)
 		error = vp->v_gop->gop_alloc(vp, off, len);
 	for (k = 0; k < n; k++) {
-		if (error == 0)
+		/* The old last block may have moved even if this failed. */
+		if (error == 0 || k < nlast)
 			page_setdirty(pgs[k]);
 		page_unbusy(pgs[k]);
 	}

@@ -6,7 +6,8 @@
  * one logical block, backed by disk blocks:
  *  - If the file grows past a last block that is only a run of
  *    fragments (direct blocks only), that run is first grown to a whole
- *    block, in place or moved (ffs_realloccg).
+ *    block, in place or moved (ffs_realloccg); if the rest then fails
+ *    (ENOSPC), the run shrinks back to its old length where it now is.
  *  - A direct block that will be the last block of the file gets only as
  *    many fragments as the data needs, and grows later; any other block
  *    is whole.
@@ -79,14 +80,18 @@ grow_frags(struct inode *ip, daddr_t lbn, int osize, int nsize, int flags)
 	return 0;
 }
 
-/* The last block of the file, if it is a fragment run to grow first. */
+/*
+ * The last block of the file, if it is a fragment run to grow first.
+ * *osizep gets its old size if it was grown, else 0.
+ */
 static int
-grow_lastblock(struct inode *ip, daddr_t lbn, int flags)
+grow_lastblock(struct inode *ip, daddr_t lbn, int flags, int *osizep)
 {
 	struct fs *fs = ip->i_fs;
 	daddr_t last;
-	int osize;
+	int osize, error;
 
+	*osizep = 0;
 	if (ip->i_size == 0)
 		return 0;
 	last = (daddr_t)((ip->i_size - 1) >> fs->fs_bshift);
@@ -95,7 +100,24 @@ grow_lastblock(struct inode *ip, daddr_t lbn, int flags)
 	osize = (int)ffs_blksize(fs, ip->i_size, last);
 	if (osize == fs->fs_bsize)
 		return 0;
-	return grow_frags(ip, last, osize, fs->fs_bsize, flags);
+	if ((error = grow_frags(ip, last, osize, fs->fs_bsize, flags)) == 0)
+		*osizep = osize;
+	return error;
+}
+
+/*
+ * Undo grow_lastblock after a later failure: the file size did not move,
+ * so its last block goes back to osize bytes of fragments (where it is
+ * now: it may have moved, and keeps its data).
+ */
+static void
+ungrow_lastblock(struct inode *ip, int osize)
+{
+	struct fs *fs = ip->i_fs;
+	daddr_t last = (daddr_t)((ip->i_size - 1) >> fs->fs_bshift);
+
+	(void)ffs_blkfree(ip, ffs_ip_db(ip, (int)last) +
+	    (osize >> fs->fs_fshift), fs->fs_bsize - osize);
 }
 
 static int
@@ -213,11 +235,12 @@ ffs_balloc(struct inode *ip, off_t off, size_t len, int flags)
 	struct fs *fs = ip->i_fs;
 	daddr_t lbn = off >> fs->fs_bshift;
 	int size = (int)((off & (fs->fs_bsize - 1)) + (off_t)len), error;
+	int grown;
 
 	KASSERT(len > 0 && size <= fs->fs_bsize);
 	if ((uint64_t)off + len > ip->i_ump->um_maxfilesize)
 		return EFBIG;
-	if ((error = grow_lastblock(ip, lbn, flags)) != 0)
+	if ((error = grow_lastblock(ip, lbn, flags, &grown)) != 0)
 		return error;
 	if (lbn < UFS_NDADDR)
 		error = balloc_direct(ip, lbn, size, flags);
@@ -225,5 +248,7 @@ ffs_balloc(struct inode *ip, off_t off, size_t len, int flags)
 		error = balloc_indirect(ip, lbn, flags);
 	if (error == 0)
 		grow_size(ip, (uint64_t)off + len);
+	else if (grown != 0)
+		ungrow_lastblock(ip, grown);
 	return error;
 }

@@ -21,12 +21,15 @@
  * WAPBL log may hold unreplayed changes, is mounted read-only with a
  * warning (the log is not replayed, so recent changes may be missing).
  *
- * Refused or ignored: writing (every read-write mount fails with EROFS,
- * decided in ffs_mount_checkrw() alone); block sizes above 64 KiB or
- * below 4 KiB (EFTYPE); WAPBL log replay and FreeBSD soft-updates journal
- * replay (not done); snapshots (read as plain files); UFS2 extended
- * attribute blocks and FreeBSD metadata check hashes (ignored); Apple UFS
- * (not recognised).
+ * Read-write mounts (decided in ffs_mount_checkrw() alone) are refused
+ * for a file system that is not clean or may have a WAPBL log; they mark
+ * it not clean on disk while mounted, and clean again at unmount unless
+ * writing back failed or the device reported an I/O error meanwhile.
+ *
+ * Refused or ignored: block sizes above 64 KiB or below 4 KiB (EFTYPE);
+ * WAPBL log replay and FreeBSD soft-updates journal replay (not done);
+ * snapshots (read as plain files); UFS2 extended attribute blocks and
+ * FreeBSD metadata check hashes (ignored); Apple UFS (not recognised).
  */
 #include "../../sys/param.h"
 #include "../../sys/buf.h"
@@ -388,6 +391,16 @@ ffs_sbupdate(struct ufsmount *ump, bool clean)
 	return sb_write(ump, clean);
 }
 
+/* Failed requests of the mount's device so far. */
+static uint64_t
+dev_errors(struct ufsmount *ump)
+{
+	struct blk_stats bs;
+
+	blk_getstats(ump->um_devvp->v_blkdev, &bs);
+	return bs.bs_errors;
+}
+
 /* Set up a read-write mount: summaries in memory, "not clean" on disk. */
 static int
 mount_rw(struct ufsmount *ump)
@@ -395,6 +408,7 @@ mount_rw(struct ufsmount *ump)
 	struct fs *fs = ump->um_fs;
 	int error;
 
+	ump->um_blkerrors = dev_errors(ump);
 	ump->um_csp = kmem_zalloc((size_t)fs->fs_ncg * sizeof(*ump->um_csp));
 	if (ump->um_csp == NULL)
 		return ENOMEM;
@@ -458,7 +472,14 @@ ffs_mount(struct mount *mp, struct vnode *devvp, const char *opts)
  * The VFS has reclaimed every vnode, so every inode is in the buffer
  * cache.  A read-write mount writes all of that first, then the
  * summaries and the superblock marked clean, so the clean flag never
- * reaches the disk before what it vouches for.
+ * reaches the disk before what it vouches for.  If that fails, the
+ * mount stays as it is (the VFS keeps it mounted) unless the unmount is
+ * forced, and is never marked clean afterwards: the buffers that could
+ * not be written are gone, so a later attempt that succeeds would vouch
+ * for a file system that lost them.  Nor is it marked clean when any
+ * request to the device failed while it was mounted: an operation cut
+ * short by an I/O error (an inode freed whose blocks could not all be
+ * read, a page lost at write-back) may have left it inconsistent.
  */
 static int
 ffs_unmount(struct mount *mp, int flags)
@@ -467,13 +488,22 @@ ffs_unmount(struct mount *mp, int flags)
 	int error = 0;
 
 	if (!ump->um_rdonly) {
+		if (dev_errors(ump) != ump->um_blkerrors && !ump->um_wrerror) {
+			kprintf("ffs: %s: I/O errors while mounted; not "
+			    "marked clean (run fsck)\n", ump->um_devname);
+			ump->um_wrerror = true;
+		}
 		error = bflush(ump->um_devvp);
 		if (error == 0)
-			error = ffs_sbupdate(ump, true);
-		if (error != 0)
+			error = ffs_sbupdate(ump, !ump->um_wrerror);
+		if (error != 0) {
 			kprintf("ffs: %s: could not write the file system "
 			    "back (error %d); it is not marked clean\n",
 			    ump->um_devname, error);
+			ump->um_wrerror = true;
+			if ((flags & MNT_FORCE) == 0)
+				return error;
+		}
 	}
 	ump_free(ump);
 	mp->mnt_data = NULL;

@@ -5,10 +5,10 @@
  * links (the operations check the vnode type where it matters), and
  * ffs_specops for device nodes, fifos and sockets, which have attributes
  * but no data here.  File data is read through the page cache
- * (genfs_read over ffs_bmap); directories and symbolic links through the
- * buffer cache.  This driver does not write yet: every operation that
- * would change the file system answers EROFS, and fsync has nothing to
- * do.
+ * (genfs_read over ffs_bmap) and written through it (genfs_write, which
+ * allocates with ffs_balloc through ffs_genfsops); directories and
+ * symbolic links are read and written through the buffer cache.  The
+ * operations that change the name space are in ffs_namei.c.
  */
 #include "../../sys/param.h"
 #include "../../sys/buf.h"
@@ -190,11 +190,17 @@ const struct genfs_ops ffs_genfsops = {
 	.gop_setsize = ffs_gop_setsize,
 };
 
+/*
+ * VOP_WRITE.  The modification and change times move only if something
+ * was written: a write that fails at once (ENOSPC on a full file system)
+ * leaves the file as it was.
+ */
 static int
 ffs_write(struct vnode *vp, struct uio *uio, int ioflag)
 {
 	struct inode *ip = VTOI(vp);
 	off_t start = (ioflag & IO_APPEND) ? vp->v_size : uio->uio_offset;
+	size_t resid = uio->uio_resid;
 	int error;
 
 	if (vp->v_type == VDIR)
@@ -207,28 +213,42 @@ ffs_write(struct vnode *vp, struct uio *uio, int ioflag)
 	    ip->i_ump->um_maxfilesize)
 		return EFBIG;
 	error = genfs_write(vp, uio, ioflag);
-	ffs_imodified(ip, IN_CHANGE | IN_UPDATE);
+	if (uio->uio_resid < resid)
+		ffs_imodified(ip, IN_CHANGE | IN_UPDATE);
 	if (error == 0 && (ioflag & IO_SYNC))
 		error = ffs_update(ip);
 	return error;
 }
 
-/* Grow a regular file to size: its new last byte is written as zero. */
+/*
+ * Write a zero byte at off of a regular file, through the page cache:
+ * that gives the block holding off storage, zero-filled where it was a
+ * hole, and grows the file to off + 1 if it was shorter.
+ */
 static int
-grow_file(struct vnode *vp, off_t size)
+write_zerobyte(struct vnode *vp, off_t off)
 {
 	struct kiovec iov;
 	struct uio uio;
 	char zero = 0;
 
-	uio_setup(&uio, &iov, &zero, 1, size - 1, UIO_WRITE);
+	uio_setup(&uio, &iov, &zero, 1, off, UIO_WRITE);
 	return ffs_write(vp, &uio, 0);
 }
 
+/*
+ * Change the size of a regular file.  Growing writes the new last byte;
+ * shrinking to a size inside a hole first fills that block (with zeros),
+ * because the last block of a file is never a hole: the allocator sizes
+ * a partial last block by the file size, and the page cache expects the
+ * block holding the end of file to have storage.
+ */
 static int
 setattr_size(struct vnode *vp, off_t size)
 {
 	struct inode *ip = VTOI(vp);
+	struct fs *fs = ip->i_fs;
+	int64_t blk;
 	int error;
 
 	if (vp->v_type == VDIR)
@@ -238,10 +258,18 @@ setattr_size(struct vnode *vp, off_t size)
 	if (size < 0 || (uint64_t)size > ip->i_ump->um_maxfilesize)
 		return EFBIG;
 	if ((uint64_t)size > ip->i_size)
-		return grow_file(vp, size);
+		return write_zerobyte(vp, size - 1);
 	if ((uint64_t)size == ip->i_size) {
 		ffs_imodified(ip, IN_CHANGE | IN_UPDATE);
 		return 0;
+	}
+	if (size > 0 && (size & (fs->fs_bsize - 1)) != 0) {
+		error = ffs_bmap_lbn(ip, (size - 1) >> fs->fs_bshift, &blk,
+		    NULL);
+		if (error == 0 && blk == 0)
+			error = write_zerobyte(vp, size - 1);
+		if (error != 0)
+			return error;
 	}
 	(void)genfs_truncate(vp, size);
 	error = ffs_truncate(ip, (uint64_t)size);
