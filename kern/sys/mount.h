@@ -44,6 +44,7 @@ struct mount {
 	void		*mnt_data;		/* file system's private data */
 	int		mnt_flag;		/* MNT_* */
 	int		mnt_bshift;		/* log2 of VOP_BMAP block size */
+	int		mnt_wrerror;		/* data lost at write-back */
 	uint64_t	mnt_fsid;
 	TAILQ_HEAD(, vnode) mnt_vnodes;		/* every vnode of this mount */
 	TAILQ_ENTRY(mount) mnt_list;

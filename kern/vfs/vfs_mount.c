@@ -193,6 +193,9 @@ vfs_unmount(struct mount *mp, int flags)
 	error = mp->mnt_op->vfs_unmount(mp, flags);
 	if (error != 0 && !force)
 		return error;
+	/* Data lost while reclaiming: unmount, but do not report success. */
+	if (error == 0 && mp->mnt_wrerror != 0)
+		error = mp->mnt_wrerror;
 	if (devvp != NULL) {
 		if ((mp->mnt_flag & MNT_RDONLY) == 0) {
 			e = bflush(devvp);

@@ -236,16 +236,20 @@ vrele(struct vnode *vp)
 static void
 vnode_clean(struct vnode *vp)
 {
-	int error;
+	struct mount *mp = vp->v_mount;
+	int error = 0;
 
-	if (vp->v_npages > 0) {
+	if (vp->v_npages > 0)
 		error = genfs_putpages(vp, 0, 0, PGO_CLEANIT | PGO_FREE);
-		if (error != 0)
-			kprintf("vfs: lost cached data of inode %llu (error "
-			    "%d)\n", (unsigned long long)vp->v_key, error);
+	if (error == 0 && mp != NULL && (mp->mnt_flag & MNT_RDONLY) == 0)
+		error = VOP_FSYNC(vp, FSYNC_WAIT | FSYNC_RECLAIM);
+	if (error != 0) {
+		kprintf("vfs: lost cached data of inode %llu (error %d)\n",
+		    (unsigned long long)vp->v_key, error);
+		/* The unmount reports it: the command must not succeed. */
+		if (mp != NULL && mp->mnt_wrerror == 0)
+			mp->mnt_wrerror = error;
 	}
-	if (vp->v_mount != NULL && (vp->v_mount->mnt_flag & MNT_RDONLY) == 0)
-		(void)VOP_FSYNC(vp, FSYNC_WAIT | FSYNC_RECLAIM);
 	if (vp->v_npages > 0)
 		(void)genfs_putpages(vp, 0, 0, PGO_FREE);
 	(void)VOP_RECLAIM(vp);

@@ -60,6 +60,7 @@ struct ffs_dirhash {
 	uint16_t	*dh_free;	/* free bytes of each chunk */
 	uint32_t	dh_nchunks;
 	uint32_t	dh_freecap;
+	uint32_t	dh_hint;	/* where the last room was found */
 };
 
 /* State of one scan: where it is, and what it has seen. */
@@ -542,20 +543,26 @@ ffs_dirhash_setfree(struct inode *dp, uint32_t i, uint32_t free)
 }
 
 /*
- * The first chunk of dp with at least need bytes free: its index, -1 if
- * there is none, -2 if dp has no hash to tell.
+ * A chunk of dp with at least need bytes free (the first at or after the
+ * one that last had room): its index, -1 if there is none, -2 if dp has
+ * no hash to tell.
  */
 int64_t
 ffs_dirhash_findfree(struct inode *dp, uint32_t need)
 {
 	struct ffs_dirhash *dh = dp->i_dirhash;
-	uint32_t i;
+	uint32_t i, n;
 
 	if (dh == NULL)
 		return -2;
-	for (i = 0; i < dh->dh_nchunks; i++)
-		if (dh->dh_free[i] >= need)
+	/* From where room was last found, so filling a directory is O(1). */
+	for (n = 0; n < dh->dh_nchunks; n++) {
+		i = (dh->dh_hint + n) % dh->dh_nchunks;
+		if (dh->dh_free[i] >= need) {
+			dh->dh_hint = i;
 			return i;
+		}
+	}
 	return -1;
 }
 

@@ -488,8 +488,9 @@ ffs_unmount(struct mount *mp, int flags)
 	int error = 0;
 
 	if (!ump->um_rdonly) {
-		if (dev_errors(ump) != ump->um_blkerrors && !ump->um_wrerror) {
-			kprintf("ffs: %s: I/O errors while mounted; not "
+		if ((dev_errors(ump) != ump->um_blkerrors ||
+		    mp->mnt_wrerror != 0) && !ump->um_wrerror) {
+			kprintf("ffs: %s: errors while mounted; not "
 			    "marked clean (run fsck)\n", ump->um_devname);
 			ump->um_wrerror = true;
 		}
