@@ -102,6 +102,7 @@ UKFS_SRCS = \
 	ukfs/ukfs.c
 
 CMD_SRCS = \
+	cmd/fsu_attr.c \
 	cmd/fsu_mode.c \
 	cmd/fsu_mount.c \
 	cmd/fsu_util.c \

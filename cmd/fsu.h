@@ -112,4 +112,21 @@ size_t	fsu_data_run(const char *, size_t, size_t *);
 
 extern int fsu_verbose;		/* -v given */
 
+/*
+ * fsu_attr.c: an attribute change (mode, owner, flags) applied to
+ * operands with the -R -h -v options of chmod, chown and chflags.
+ * fa_change(accpath, path, st, nofollow) changes one file (accpath is the
+ * path to use, path the one to print) and returns 0 or 1 after a message.
+ */
+struct fsu_attr {
+	int	(*fa_change)(const char *, const char *, const struct stat *,
+		    int);
+	int	fa_rflag;	/* -R */
+	int	fa_hflag;	/* -h */
+	int	fa_vflag;	/* -v */
+	int	fa_links;	/* change links inside trees even without -h */
+};
+int	fsu_attr_options(int, char **, int, struct fsu_attr *);
+int	fsu_attr_apply(struct ukfs *, const struct fsu_attr *, const char *);
+
 #endif /* !_CMD_FSU_H_ */

@@ -53,7 +53,8 @@ static const struct {
 };
 
 static struct ukfs *fs;
-static int absolute, hflag, vflag;
+static int absolute;
+static struct fsu_attr fa;
 static uint32_t setbits, clrbits;
 
 static int
@@ -110,7 +111,8 @@ parse_flags(const char *arg)
 }
 
 static int
-change(const char *accpath, const char *path, int nofollow)
+change(const char *accpath, const char *path, const struct stat *st,
+    int nofollow)
 {
 	struct ukfs_stat us;
 	uint32_t nflags;
@@ -127,62 +129,25 @@ change(const char *accpath, const char *path, int nofollow)
 		fsu_warn("%s", path);
 		return 1;
 	}
-	if (vflag)
+	if (fa.fa_vflag)
 		printf("%s\n", path);
 	return 0;
-}
-
-static int
-chflags_visit(struct ukfs *ufs, struct fsu_walk_ent *we, void *arg)
-{
-	switch (we->we_info) {
-	case FSU_W_ERR:
-		errno = we->we_errno;
-		fsu_warn("%s", we->we_path);
-		return FSU_WALK_FAIL;
-	case FSU_W_DP:
-		return 0;
-	default:
-		if (S_ISLNK(we->we_st.st_mode) && !hflag)
-			return 0;
-		/* Only an operand may be a followed symbolic link. */
-		return change(we->we_accpath, we->we_path,
-		    hflag || we->we_depth > 0) ? FSU_WALK_FAIL : 0;
-	}
 }
 
 int
 main(int argc, char **argv)
 {
-	int ch, rflag = 0, rv = 0;
+	int rv = 0;
 
 	fs = fsu_mount(&argc, &argv, 0, "[-R] [-h] [-v] flags file ...");
-	while ((ch = getopt(argc, argv, "+hRv")) != -1) {
-		switch (ch) {
-		case 'h':
-			hflag = 1;
-			break;
-		case 'R':
-			rflag = 1;
-			break;
-		case 'v':
-			vflag = 1;
-			break;
-		default:
-			fsu_usage();
-		}
-	}
+	fa.fa_change = change;
+	optind = fsu_attr_options(argc, argv, argc, &fa);
 	argc -= optind;
 	argv += optind;
 	if (argc < 2)
 		fsu_usage();
 	parse_flags(argv[0]);
-	for (argc--, argv++; argc > 0; argc--, argv++) {
-		if (rflag)
-			rv |= fsu_walk(fs, argv[0], hflag ? 0 : FSU_WALK_FOLLOW,
-			    chflags_visit, NULL) != 0;
-		else
-			rv |= change(argv[0], argv[0], hflag);
-	}
+	for (argc--, argv++; argc > 0; argc--, argv++)
+		rv |= fsu_attr_apply(fs, &fa, argv[0]);
 	fsu_exit(rv);
 }

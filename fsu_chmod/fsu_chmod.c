@@ -21,7 +21,7 @@
 
 static struct ukfs *fs;
 static struct fsu_mode *mode;
-static int hflag, vflag;
+static struct fsu_attr fa;
 
 /* Set the mode of path (stat'ed as st) if it changes. */
 static int
@@ -38,41 +38,9 @@ change(const char *accpath, const char *path, const struct stat *st,
 		fsu_warn("%s", path);
 		return 1;
 	}
-	if (vflag)
+	if (fa.fa_vflag)
 		printf("%s\n", path);
 	return 0;
-}
-
-static int
-chmod_visit(struct ukfs *ufs, struct fsu_walk_ent *we, void *arg)
-{
-	switch (we->we_info) {
-	case FSU_W_ERR:
-		errno = we->we_errno;
-		fsu_warn("%s", we->we_path);
-		return FSU_WALK_FAIL;
-	case FSU_W_DP:
-		return 0;
-	default:
-		if (S_ISLNK(we->we_st.st_mode) && !hflag)
-			return 0;
-		/* Only an operand may be a followed symbolic link. */
-		return change(we->we_accpath, we->we_path, &we->we_st,
-		    hflag || we->we_depth > 0) ? FSU_WALK_FAIL : 0;
-	}
-}
-
-static int
-chmod_one(const char *path)
-{
-	struct stat st;
-
-	if ((hflag ? ukfs_lstat(fs, path, &st) : ukfs_stat(fs, path, &st)) ==
-	    -1) {
-		fsu_warn("%s", path);
-		return 1;
-	}
-	return change(path, path, &st, hflag);
 }
 
 /*
@@ -104,38 +72,19 @@ options_end(int argc, char **argv)
 int
 main(int argc, char **argv)
 {
-	int ch, end, rflag = 0, rv = 0;
+	int rv = 0;
 
 	fs = fsu_mount(&argc, &argv, 0, "[-R] [-h] [-v] mode file ...");
-	end = options_end(argc, argv);
-	while ((ch = getopt(end, argv, "+hRv")) != -1) {
-		switch (ch) {
-		case 'h':
-			hflag = 1;
-			break;
-		case 'R':
-			rflag = 1;
-			break;
-		case 'v':
-			vflag = 1;
-			break;
-		default:
-			fsu_usage();
-		}
-	}
+	fa.fa_change = change;
+	optind = fsu_attr_options(argc, argv, options_end(argc, argv), &fa);
 	argc -= optind;
 	argv += optind;
 	if (argc < 2)
 		fsu_usage();
 	if ((mode = fsu_mode_parse(argv[0], fsu_umask())) == NULL)
 		fsu_errx(1, "invalid file mode: %s", argv[0]);
-	for (argc--, argv++; argc > 0; argc--, argv++) {
-		if (rflag)
-			rv |= fsu_walk(fs, argv[0], hflag ? 0 : FSU_WALK_FOLLOW,
-			    chmod_visit, NULL) != 0;
-		else
-			rv |= chmod_one(argv[0]);
-	}
+	for (argc--, argv++; argc > 0; argc--, argv++)
+		rv |= fsu_attr_apply(fs, &fa, argv[0]);
 	fsu_mode_free(mode);
 	fsu_exit(rv);
 }

@@ -31,7 +31,7 @@
 static struct ukfs *fs;
 static uid_t uid = (uid_t)-1;
 static gid_t gid = (gid_t)-1;
-static int hflag, vflag;
+static struct fsu_attr fa;
 
 /* A decimal ID, or -1 if s is not one. */
 static long long
@@ -104,66 +104,24 @@ change(const char *accpath, const char *path, const struct stat *st,
 		fsu_warn("%s", path);
 		return 1;
 	}
-	if (vflag)
+	if (fa.fa_vflag)
 		printf("%s\n", path);
 	return 0;
-}
-
-static int
-chown_visit(struct ukfs *ufs, struct fsu_walk_ent *we, void *arg)
-{
-	switch (we->we_info) {
-	case FSU_W_ERR:
-		errno = we->we_errno;
-		fsu_warn("%s", we->we_path);
-		return FSU_WALK_FAIL;
-	case FSU_W_DP:
-		return 0;
-	default:
-		/* Only an operand may be a followed symbolic link. */
-		return change(we->we_accpath, we->we_path, &we->we_st,
-		    hflag || we->we_depth > 0) ? FSU_WALK_FAIL : 0;
-	}
-}
-
-static int
-chown_one(const char *path)
-{
-	struct stat st;
-
-	if ((hflag ? ukfs_lstat(fs, path, &st) : ukfs_stat(fs, path, &st)) ==
-	    -1) {
-		fsu_warn("%s", path);
-		return 1;
-	}
-	return change(path, path, &st, hflag);
 }
 
 void
 chown_main(int argc, char **argv, int ischgrp)
 {
-	int ch, rflag = 0, rv = 0;
+	int rv = 0;
 
 	fs = fsu_mount(&argc, &argv, 0, ischgrp ?
 	    "[-R] [-h] [-v] group file ..." :
 	    "[-R] [-h] [-v] owner[:group] file ...\n"
 	    "       fsu_chown [-t fstype] [-o mntopts] [-p partition] [-v] "
 	    "image [-R] [-h] [-v] :group file ...");
-	while ((ch = getopt(argc, argv, "+hRv")) != -1) {
-		switch (ch) {
-		case 'h':
-			hflag = 1;
-			break;
-		case 'R':
-			rflag = 1;
-			break;
-		case 'v':
-			vflag = 1;
-			break;
-		default:
-			fsu_usage();
-		}
-	}
+	fa.fa_change = change;
+	fa.fa_links = 1;
+	optind = fsu_attr_options(argc, argv, argc, &fa);
 	argc -= optind;
 	argv += optind;
 	if (argc < 2)
@@ -172,12 +130,7 @@ chown_main(int argc, char **argv, int ischgrp)
 		gid = group_id(argv[0]);
 	else
 		parse_owner(argv[0]);
-	for (argc--, argv++; argc > 0; argc--, argv++) {
-		if (rflag)
-			rv |= fsu_walk(fs, argv[0], hflag ? 0 : FSU_WALK_FOLLOW,
-			    chown_visit, NULL) != 0;
-		else
-			rv |= chown_one(argv[0]);
-	}
+	for (argc--, argv++; argc > 0; argc--, argv++)
+		rv |= fsu_attr_apply(fs, &fa, argv[0]);
 	fsu_exit(rv);
 }
