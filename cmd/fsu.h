@@ -104,6 +104,8 @@ int	fsu_prompt(const char *, ...)
 	    __attribute__((__format__(__printf__, 1, 2)));
 /* "dir/last component of path", malloc'ed; NULL on failure. */
 char	*fsu_path_in_dir(const char *, const char *);
+int	fsu_into_dir(const char *, const char *,
+	    int (*)(const char *, const char *));
 /* The last component of path (trailing slashes ignored), malloc'ed. */
 char	*fsu_basename(const char *);
 /* The next run of non-zero FSU_HOLE_GRAIN pieces of a buffer (holes). */

@@ -70,6 +70,24 @@ fsu_path_in_dir(const char *dir, const char *path)
 	return p;
 }
 
+/*
+ * Apply fn(src, target) with target the path of src's last component in
+ * directory dir: the "source ... directory" form of cp, mv and ln.
+ */
+int
+fsu_into_dir(const char *src, const char *dir,
+    int (*fn)(const char *, const char *))
+{
+	char *target;
+	int rv;
+
+	if ((target = fsu_path_in_dir(dir, src)) == NULL)
+		fsu_err(1, NULL);
+	rv = fn(src, target);
+	free(target);
+	return rv;
+}
+
 static int
 grain_zero(const char *p, size_t len)
 {

@@ -486,19 +486,6 @@ copy_operand(const char *src, const char *dst)
 	return rv;
 }
 
-static int
-copy_into(const char *src, const char *dir)
-{
-	char *dst;
-	int rv;
-
-	if ((dst = fsu_path_in_dir(dir, src)) == NULL)
-		fsu_err(1, NULL);
-	rv = copy_operand(src, dst);
-	free(dst);
-	return rv;
-}
-
 int
 main(int argc, char **argv)
 {
@@ -548,7 +535,7 @@ main(int argc, char **argv)
 	dir = argv[argc - 1];
 	if (ukfs_stat(fs, dir, &st) == 0 && S_ISDIR(st.st_mode)) {
 		for (; argc > 1; argc--, argv++)
-			rv |= copy_into(argv[0], dir);
+			rv |= fsu_into_dir(argv[0], dir, copy_operand);
 		fsu_exit(rv);
 	}
 	if (argc > 2) {

@@ -88,19 +88,6 @@ link_one(const char *source, const char *target)
 	return 0;
 }
 
-static int
-link_into(const char *source, const char *dir)
-{
-	char *target;
-	int rv;
-
-	if ((target = fsu_path_in_dir(dir, source)) == NULL)
-		fsu_err(1, NULL);
-	rv = link_one(source, target);
-	free(target);
-	return rv;
-}
-
 int
 main(int argc, char **argv)
 {
@@ -139,11 +126,11 @@ main(int argc, char **argv)
 	if (argc < 1)
 		fsu_usage();
 	if (argc == 1)
-		fsu_exit(link_into(argv[0], "/"));
+		fsu_exit(fsu_into_dir(argv[0], "/", link_one));
 	dir = argv[argc - 1];
 	if (is_dir(dir)) {
 		for (; argc > 1; argc--, argv++)
-			rv |= link_into(argv[0], dir);
+			rv |= fsu_into_dir(argv[0], dir, link_one);
 		fsu_exit(rv);
 	}
 	if (argc > 2) {

@@ -48,20 +48,6 @@ do_move(const char *from, const char *to)
 	return 0;
 }
 
-/* Move source into directory dir. */
-static int
-move_into(const char *from, const char *dir)
-{
-	char *to;
-	int rv;
-
-	if ((to = fsu_path_in_dir(dir, from)) == NULL)
-		fsu_err(1, NULL);
-	rv = do_move(from, to);
-	free(to);
-	return rv;
-}
-
 int
 main(int argc, char **argv)
 {
@@ -99,7 +85,7 @@ main(int argc, char **argv)
 	dir = argv[argc - 1];
 	if (ukfs_stat(fs, dir, &st) == 0 && S_ISDIR(st.st_mode)) {
 		for (; argc > 1; argc--, argv++)
-			rv |= move_into(argv[0], dir);
+			rv |= fsu_into_dir(argv[0], dir, do_move);
 		fsu_exit(rv);
 	}
 	if (argc > 2) {
