@@ -369,7 +369,7 @@ ffs_inactive(struct vnode *vp)
 {
 	struct inode *ip = VTOI(vp);
 	mode_t mode = ip->i_mode;
-	int error, e;
+	int error;
 
 	if (ip->i_nlink > 0 || ip->i_ump->um_rdonly)
 		return 0;
@@ -378,14 +378,24 @@ ffs_inactive(struct vnode *vp)
 	ffs_dirhash_free(ip);
 	error = ffs_truncate(ip, 0);
 	vp->v_size = 0;
+	if (error != 0) {
+		/*
+		 * Some blocks could not be freed: keep the inode (an orphan
+		 * with no links, for fsck) rather than free it with block
+		 * pointers still in it.
+		 */
+		ffs_imodified(ip, 0);
+		(void)ffs_update(ip);
+		VFSTOUFS(vp->v_mount)->um_wrerror = true;
+		return error;
+	}
 	ip->i_mode = 0;
 	ip->i_flags = 0;
 	ip->i_flag &= ~IN_TIMES;
 	ffs_imodified(ip, 0);
-	e = ffs_update(ip);
-	error = error != 0 ? error : e;
-	e = ffs_vfree(ip->i_ump, ip->i_number, mode);
-	return error != 0 ? error : e;
+	if ((error = ffs_update(ip)) != 0)
+		return error;
+	return ffs_vfree(ip->i_ump, ip->i_number, mode);
 }
 
 static int
