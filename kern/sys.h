@@ -134,7 +134,6 @@ struct kstats {
 /* Kernel life cycle. */
 int	ksys_boot(void);
 void	ksys_halt(void);
-int	ksys_booted(void);
 void	ksys_kstats(struct kstats *);
 void	ksys_printstats(void);
 

@@ -31,7 +31,6 @@ int	genfs_read(struct vnode *, struct uio *, int);
 int	genfs_write(struct vnode *, struct uio *, int);
 int	genfs_putpages(struct vnode *, off_t, off_t, int);
 int	genfs_truncate(struct vnode *, off_t);
-void	genfs_setsize(struct vnode *, off_t);
 int	vfs_page_init(void);
 void	vfs_page_fini(void);
 

@@ -228,8 +228,6 @@ uint32_t vcache_count(void);
 enum vtype vtype_from_mode(mode_t);
 mode_t	vtype_to_ifmt(enum vtype);
 uint8_t	vtype_to_dt(enum vtype);
-int	vn_rdwr(struct vnode *, enum uio_rw, void *, size_t, off_t, int,
-	    size_t *);
 int	vfs_dirent_put(struct uio *, ino_t, const char *, size_t, uint8_t,
 	    bool *);
 int	vfs_checkopts(const char *, const char *const *);

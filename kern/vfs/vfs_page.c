@@ -509,6 +509,20 @@ direct_io(struct vnode *vp, char *buf, off_t off, off_t end)
 }
 
 /*
+ * The page at file offset start has been read up to file offset end (end
+ * of file, or the end of what was read): zero the rest and make it valid.
+ */
+static void
+page_validate(struct vm_page *pg, off_t start, off_t end)
+{
+	off_t have = MAX(MIN(end - start, (off_t)PAGE_SIZE), 0);
+
+	if (have < PAGE_SIZE)
+		memset(pg->pg_data + have, 0, (size_t)(PAGE_SIZE - have));
+	pg->pg_flags |= PG_VALID;
+}
+
+/*
  * Make pages [idx, idx + n) of vp resident and valid, reading the
  * missing ones one page at a time.  Returns them busy in pgs[] when pgs is
  * not NULL; otherwise leaves them unbusied.  For the few pages of a write;
@@ -543,11 +557,8 @@ getpages(struct vnode *vp, int64_t idx, int n, struct vm_page **pgs)
 		} else {
 			pc.stats.ps_zeroed++;
 		}
-		if (error == 0 && end - start < PAGE_SIZE)
-			memset(v[k]->pg_data + (end - start), 0,
-			    (size_t)(PAGE_SIZE - (end - start)));
 		if (error == 0)
-			v[k]->pg_flags |= PG_VALID;
+			page_validate(v[k], start, end);
 	}
 	if (error != 0 || pgs == NULL) {
 		for (k = 0; k < got; k++)
@@ -585,11 +596,7 @@ getpages_run(struct vnode *vp, int64_t idx, int n)
 		    BLK_READ);
 	for (k = 0; k < got; k++) {
 		if (error == 0) {
-			start = (idx + k) << PAGE_SHIFT;
-			if (start + PAGE_SIZE > end)
-				memset(v[k]->pg_data + MAX(end - start, 0), 0,
-				    (size_t)(PAGE_SIZE - MAX(end - start, 0)));
-			v[k]->pg_flags |= PG_VALID;
+			page_validate(v[k], (idx + k) << PAGE_SHIFT, end);
 			pc.stats.ps_reads++;
 		}
 		page_unbusy(v[k]);
@@ -1008,12 +1015,6 @@ genfs_truncate(struct vnode *vp, off_t newsize)
 	}
 	vp->v_size = newsize;
 	return 0;
-}
-
-void
-genfs_setsize(struct vnode *vp, off_t size)
-{
-	vp->v_size = size;
 }
 
 void

@@ -80,12 +80,6 @@ ksys_halt(void)
 	kern_halt();
 }
 
-int
-ksys_booted(void)
-{
-	return kern_booted();
-}
-
 void
 ksys_kstats(struct kstats *ks)
 {

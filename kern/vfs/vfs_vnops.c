@@ -1,9 +1,8 @@
 /*
  * vfs_vnops.c: helpers shared by the VFS and the file systems: uio
- * copying, reading and writing a vnode from kernel code, directory record
- * output, type conversions, mount option checks, the typed default vnode
- * operations, and the operations of a dead vnode (one whose file system
- * was forcibly unmounted under it).
+ * copying, directory record output, type conversions, mount option
+ * checks, the typed default vnode operations, and the operations of a
+ * dead vnode (one whose file system was forcibly unmounted under it).
  */
 #include "../sys/param.h"
 #include "../sys/genfs.h"
@@ -57,25 +56,6 @@ uiomove(void *buf, size_t n, struct uio *uio)
 		n -= cnt;
 	}
 	return 0;
-}
-
-/* Read or write a vnode from kernel code; *residp gets what was left. */
-int
-vn_rdwr(struct vnode *vp, enum uio_rw rw, void *buf, size_t len, off_t off,
-    int ioflag, size_t *residp)
-{
-	struct kiovec iov;
-	struct uio uio;
-	int error;
-
-	uio_setup(&uio, &iov, buf, len, off, rw);
-	error = rw == UIO_READ ? VOP_READ(vp, &uio, ioflag) :
-	    VOP_WRITE(vp, &uio, ioflag);
-	if (residp != NULL)
-		*residp = uio.uio_resid;
-	else if (error == 0 && uio.uio_resid != 0)
-		error = EIO;
-	return error;
 }
 
 /*

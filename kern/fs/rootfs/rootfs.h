@@ -46,6 +46,5 @@ struct rootfs_node {
 #define VTORN(vp)	((struct rootfs_node *)(vp)->v_data)
 
 int	rootfs_etfs_attach(struct vnode *, struct blkdev *);
-struct blkdev *rootfs_etfs_detach(struct vnode *);
 
 #endif /* !_KERN_FS_ROOTFS_ROOTFS_H_ */
