@@ -31,12 +31,18 @@ fsu_progname(void)
 	return progname;
 }
 
+static void
+print_usage(FILE *f)
+{
+	fprintf(f, "usage: %s [-t fstype] [-o mntopts] [-p partition] "
+	    "[-v] image%s%s\n", progname, prog_usage[0] != '\0' ? " " : "",
+	    prog_usage);
+}
+
 void
 fsu_usage(void)
 {
-	fprintf(stderr, "usage: %s [-t fstype] [-o mntopts] [-p partition] "
-	    "[-v] image%s%s\n", progname, prog_usage[0] != '\0' ? " " : "",
-	    prog_usage);
+	print_usage(stderr);
 	fsu_exit(1);
 }
 
@@ -205,8 +211,7 @@ fsu_mount(int *argcp, char ***argvp, int flags, const char *usage)
 	fstype = getenv("FSU_TYPE");
 	opts = getenv("FSU_MNTOPTS");
 	if (argc > 1 && strcmp(argv[1], "--help") == 0) {
-		printf("usage: %s [-t fstype] [-o mntopts] [-p partition] "
-		    "[-v] image %s\n", progname, prog_usage);
+		print_usage(stdout);
 		exit(0);
 	}
 	opterr = 1;
