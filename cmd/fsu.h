@@ -106,6 +106,8 @@ int	fsu_prompt(const char *, ...)
 char	*fsu_path_in_dir(const char *, const char *);
 int	fsu_into_dir(const char *, const char *,
 	    int (*)(const char *, const char *));
+void	fsu_targets(int, char **, int, int (*)(const char *, const char *))
+	    __attribute__((__noreturn__));
 /* The last component of path (trailing slashes ignored), malloc'ed. */
 char	*fsu_basename(const char *);
 /* The next run of non-zero FSU_HOLE_GRAIN pieces of a buffer (holes). */

@@ -5,6 +5,7 @@
 #include <sys/types.h>
 
 #include <stdarg.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,6 +87,30 @@ fsu_into_dir(const char *src, const char *dir,
 	rv = fn(src, target);
 	free(target);
 	return rv;
+}
+
+/*
+ * Finish cp, mv or ln: argv holds "source target", or "source ...
+ * directory" when the last operand is a directory (todir says so).  fn
+ * does one source and target; exits with the combined status.
+ */
+void
+fsu_targets(int argc, char **argv, int todir,
+    int (*fn)(const char *, const char *))
+{
+	const char *dir = argv[argc - 1];
+	int rv = 0;
+
+	if (todir) {
+		for (; argc > 1; argc--, argv++)
+			rv |= fsu_into_dir(argv[0], dir, fn);
+		fsu_exit(rv);
+	}
+	if (argc > 2) {
+		errno = ENOTDIR;
+		fsu_err(1, "%s", dir);
+	}
+	fsu_exit(fn(argv[0], argv[1]));
 }
 
 static int

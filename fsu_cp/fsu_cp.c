@@ -490,8 +490,7 @@ int
 main(int argc, char **argv)
 {
 	struct stat st;
-	const char *dir;
-	int ch, rv = 0;
+	int ch, todir;
 
 	fs = fsu_mount(&argc, &argv, 0, "[-R [-H | -L | -P]] [-f | -i] [-p] "
 	    "[-v] source target\n"
@@ -532,15 +531,7 @@ main(int argc, char **argv)
 	cmask = fsu_umask();
 	if ((buf = malloc(CP_BUFSIZE)) == NULL)
 		fsu_err(1, NULL);
-	dir = argv[argc - 1];
-	if (ukfs_stat(fs, dir, &st) == 0 && S_ISDIR(st.st_mode)) {
-		for (; argc > 1; argc--, argv++)
-			rv |= fsu_into_dir(argv[0], dir, copy_operand);
-		fsu_exit(rv);
-	}
-	if (argc > 2) {
-		errno = ENOTDIR;
-		fsu_err(1, "%s", dir);
-	}
-	fsu_exit(copy_operand(argv[0], argv[1]));
+	todir = ukfs_stat(fs, argv[argc - 1], &st) == 0 &&
+	    S_ISDIR(st.st_mode);
+	fsu_targets(argc, argv, todir, copy_operand);
 }

@@ -91,8 +91,7 @@ link_one(const char *source, const char *target)
 int
 main(int argc, char **argv)
 {
-	const char *dir;
-	int ch, rv = 0;
+	int ch;
 
 	fs = fsu_mount(&argc, &argv, 0, "[-fhinsv] source [target]\n"
 	    "       fsu_ln [-t fstype] [-o mntopts] [-p partition] [-v] image "
@@ -127,15 +126,5 @@ main(int argc, char **argv)
 		fsu_usage();
 	if (argc == 1)
 		fsu_exit(fsu_into_dir(argv[0], "/", link_one));
-	dir = argv[argc - 1];
-	if (is_dir(dir)) {
-		for (; argc > 1; argc--, argv++)
-			rv |= fsu_into_dir(argv[0], dir, link_one);
-		fsu_exit(rv);
-	}
-	if (argc > 2) {
-		errno = ENOTDIR;
-		fsu_err(1, "%s", dir);
-	}
-	fsu_exit(link_one(argv[0], argv[1]));
+	fsu_targets(argc, argv, is_dir(argv[argc - 1]), link_one);
 }

@@ -52,8 +52,7 @@ int
 main(int argc, char **argv)
 {
 	struct stat st;
-	const char *dir;
-	int ch, rv = 0;
+	int ch, todir;
 
 	fs = fsu_mount(&argc, &argv, 0, "[-f | -i | -n] [-v] source target\n"
 	    "       fsu_mv [-t fstype] [-o mntopts] [-p partition] [-v] image "
@@ -82,15 +81,7 @@ main(int argc, char **argv)
 	argv += optind;
 	if (argc < 2)
 		fsu_usage();
-	dir = argv[argc - 1];
-	if (ukfs_stat(fs, dir, &st) == 0 && S_ISDIR(st.st_mode)) {
-		for (; argc > 1; argc--, argv++)
-			rv |= fsu_into_dir(argv[0], dir, do_move);
-		fsu_exit(rv);
-	}
-	if (argc > 2) {
-		errno = ENOTDIR;
-		fsu_err(1, "%s", dir);
-	}
-	fsu_exit(do_move(argv[0], argv[1]));
+	todir = ukfs_stat(fs, argv[argc - 1], &st) == 0 &&
+	    S_ISDIR(st.st_mode);
+	fsu_targets(argc, argv, todir, do_move);
 }
