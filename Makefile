@@ -172,8 +172,11 @@ TESTS_C_UKFS = \
 
 TESTS_C_FFS = \
 	tests/ffs/t_ffs \
-	tests/ffs/t_ffs_model \
 	tests/ffs/t_ffs_write
+
+# Tests over the table of file systems (tests/common/fstab).
+TESTS_C_FS = \
+	tests/fs/t_model
 
 TESTS_C_CMD = \
 	tests/cmd/h_fsu_stat \
@@ -203,7 +206,7 @@ TESTS_SH = \
 	tests/cmd/t_readonly
 
 TESTS_C = $(TESTS_C_KERN) $(TESTS_C_BLK) $(TESTS_C_PART) $(TESTS_C_VFS) \
-	$(TESTS_C_UKFS) $(TESTS_C_FFS) $(TESTS_C_CMD)
+	$(TESTS_C_UKFS) $(TESTS_C_FFS) $(TESTS_C_FS) $(TESTS_C_CMD)
 
 # Every test directory has a Kyuafile; tests/Kyuafile includes them.
 KYUAFILES = tests/Kyuafile $(addsuffix Kyuafile,$(sort $(dir $(TESTS_C) \
