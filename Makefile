@@ -1,6 +1,7 @@
 # fs-utils: top-level GNU Makefile.
 #
 #   make                 build libraries and programs into $(O)
+#   make tests           build the test programs only
 #   make check           build and run the whole test suite (kyua)
 #   make check SANITIZE=1  the same under AddressSanitizer + UBSan
 #   make demo            build an FFS image and show fsu_ls / fsu_cat on it
@@ -62,7 +63,8 @@ KERN_CORE_SRCS = \
 	kern/kern_subr.c
 
 KERN_BLK_SRCS = \
-	kern/dev/blk.c
+	kern/dev/blk.c \
+	kern/dev/jrnl.c
 
 KERN_PART_SRCS = \
 	kern/dev/part.c
@@ -236,7 +238,7 @@ TEST_BINS = $(TESTS_C:%=$(O)/%) $(TESTS_SH:%=$(O)/%) \
 ATF_CFLAGS := $(shell pkg-config --cflags atf-c 2>/dev/null)
 ATF_LIBS   := $(shell pkg-config --libs atf-c 2>/dev/null || echo -latf-c)
 
-.PHONY: all check demo bench install clean lint
+.PHONY: all tests check demo bench install clean lint
 .DEFAULT_GOAL := all
 
 all: $(LIBHYP) $(LIBKERN) $(KERN_IMPORTS_OK) $(if $(UKFS_SRCS),$(LIBUKFS) \
@@ -342,7 +344,11 @@ $(O)/tests/env.sh: Makefile
 	@printf 'FSU_BIN=%s\nFSU_SRC=%s\nFFS_CHECK=%s\nexport FSU_BIN FSU_SRC FFS_CHECK\n' \
 	    '$(abspath $(O))/bin' '$(CURDIR)' '$(FFS_CHECK)' >$@
 
-check: all $(TEST_BINS) $(O)/tests/env.sh
+# Build the test programs without running them (then: cd obj/tests && kyua
+# test area/t_name).
+tests: all $(TEST_BINS) $(O)/tests/env.sh
+
+check: tests
 	@sh tests/run.sh $(O)
 
 demo: all
