@@ -184,6 +184,9 @@ TESTS_C_CMD = \
 	tests/cmd/h_fsu_stat \
 	tests/cmd/t_fsu_mode
 
+TESTS_C_JOURNAL = \
+	tests/journal/h_snap
+
 TESTS_SH = \
 	tests/build/t_layering \
 	tests/cmd/h_attr \
@@ -208,7 +211,8 @@ TESTS_SH = \
 	tests/cmd/t_readonly
 
 TESTS_C = $(TESTS_C_KERN) $(TESTS_C_BLK) $(TESTS_C_PART) $(TESTS_C_VFS) \
-	$(TESTS_C_UKFS) $(TESTS_C_FFS) $(TESTS_C_FS) $(TESTS_C_CMD)
+	$(TESTS_C_UKFS) $(TESTS_C_FFS) $(TESTS_C_FS) $(TESTS_C_CMD) \
+	$(TESTS_C_JOURNAL)
 
 # Every test directory has a Kyuafile; tests/Kyuafile includes them.
 KYUAFILES = tests/Kyuafile $(addsuffix Kyuafile,$(sort $(dir $(TESTS_C) \

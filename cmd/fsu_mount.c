@@ -190,6 +190,9 @@ mount_failed(const char *image, const char *part, const char *fstype, int e)
 	else if (e == EBUSY)
 		fsu_warnx("%s: image is busy (another command is changing "
 		    "it)", image);
+	else if (e == EBADMSG)
+		fsu_warnx("%s: the journal beside the image cannot be used "
+		    "(see above)", image);
 	else
 		fsu_warnx("%s: %s", image, strerror(e));
 	exit(1);

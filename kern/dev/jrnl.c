@@ -16,12 +16,12 @@
  * and the journal file is removed.  A transaction that wrote nothing
  * creates no journal file at all.
  *
- * Ordered mode (JRNL_ORDERED): a large write of file data (BLK_BULK) that
- * lies entirely in blocks the file system allocated in this transaction
- * and that were not freed in it (so were free when it began; the file
- * system reports both through blk_txn_alloc and blk_txn_free) goes to the
- * image at once: no state of the image before the commit refers to those
- * blocks.  The image is made durable before the commit record is written,
+ * Ordered mode (JRNL_ORDERED): a write that lies entirely in blocks the
+ * file system allocated in this transaction and that were not freed in it
+ * (so were free when it began; the file system reports both through
+ * blk_txn_alloc and blk_txn_free) goes to the image at once: no state of
+ * the image before the commit refers to those blocks.  That is most of
+ * the data of new files, and new directory and indirect blocks.  The image is made durable before the commit record is written,
  * so after the commit the data is there.  Such a write is journaled
  * instead when a unit it touches is already in the journal (the journal's
  * copy would be applied over it).
@@ -733,11 +733,10 @@ jrnl_write(struct jrnl *j, int rw, uint64_t off, const struct kiovec *iov,
 	size_t pos = 0, before;
 	int k, error = 0;
 
-	if (j->j_ordered && (rw & BLK_BULK) &&
-	    es_covers(&j->j_fresh, off, off + total) &&
+	if (j->j_ordered && es_covers(&j->j_fresh, off, off + total) &&
 	    !index_overlaps(j, off, total)) {
-		error = blk_devrw(j->j_bd, BLK_WRITE | BLK_BULK, off, iov,
-		    iovcnt, donep);
+		error = blk_devrw(j->j_bd, BLK_WRITE | (rw & BLK_BULK), off,
+		    iov, iovcnt, donep);
 		j->j_direct = true;
 		j->j_stats.js_direct += *donep;
 		return error;
@@ -1280,8 +1279,10 @@ rec_verify(struct jrnl *j, char *why, size_t whylen)
 		if (c == js->js_after)
 			continue;
 		if (c != js->js_before) {
-			snprintf(why, whylen, "the image was changed after the "
-			    "journal was written (at byte %llu)",
+			snprintf(why, whylen, "at byte %llu the image holds "
+			    "neither what the journal says was there nor what "
+			    "it wrote (the image was changed since, or the "
+			    "journal is another image's)",
 			    (unsigned long long)(js->js_unit * j->j_unit));
 			return JS_FOREIGN;
 		}
