@@ -112,6 +112,7 @@ CMD_SRCS = \
 
 # One directory per program; each holds PROG.c (and maybe more) + PROG.1.
 PROGS = \
+	fsu_batch \
 	fsu_cat \
 	fsu_chflags \
 	fsu_chgrp \
@@ -150,6 +151,13 @@ PROG_LINKS = \
 # Sources shared between programs.
 fsu_chown_EXTRA = fsu_chown/chown_common.c
 fsu_chgrp_EXTRA = fsu_chown/chown_common.c
+
+# fsu_batch runs every other program's body (struct fsu_prog): their main
+# sources again, compiled with -DFSU_BATCH (no main), and their extras.
+BATCH_PROGS = $(filter-out fsu_batch,$(PROGS))
+fsu_batch_OBJS = $(foreach p,$(BATCH_PROGS),$(O)/batch/$(p)/$(p).o) \
+	$(sort $(foreach p,$(BATCH_PROGS),$(addprefix $(O)/,$(patsubst \
+	%.c,%.o,$($(p)_EXTRA)))))
 
 # ------------------------------------------------------------------ tests
 # C test programs (atf-c): tests/<area>/t_<name>.c linked with the kernel
@@ -269,6 +277,10 @@ $(O)/fsu_%.o: fsu_%.c
 	@mkdir -p $(@D)
 	$(CC) $(HOSTFLAGS) -Iukfs -Icmd -c -o $@ $<
 
+$(O)/batch/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(HOSTFLAGS) -DFSU_BATCH -Iukfs -Icmd -c -o $@ $<
+
 $(LIBHYP): $(LIB_OBJS)
 	@rm -f $@
 	$(AR) rcs $@ $^
@@ -304,8 +316,8 @@ $(KERN_IMPORTS_OK): $(KERN_OBJS) tests/check_kern_imports.sh
 # the rule itself would be replaced by the stem before the second expansion.
 prog_extra_objs = $(addprefix $(O)/,$(patsubst %.c,%.o,$($(1)_EXTRA)))
 .SECONDEXPANSION:
-$(O)/bin/%: $(O)/$$*/$$*.o $$(call prog_extra_objs,$$*) $(LIBFSU) \
-	    $(LIBUKFS) $(LIBKERN) $(LIBHYP)
+$(O)/bin/%: $(O)/$$*/$$*.o $$(call prog_extra_objs,$$*) $$($$*_OBJS) \
+	    $(LIBFSU) $(LIBUKFS) $(LIBKERN) $(LIBHYP)
 	@mkdir -p $(@D)
 	$(CC) $(SANFLAGS) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIBFSU) \
 	    $(LIBUKFS) $(LIBKERN) $(LIBHYP) $($*_LIBS) $(LDLIBS)
