@@ -88,6 +88,7 @@ KERN_FFS_SRCS = \
 	kern/fs/ffs/ffs_bmap.c \
 	kern/fs/ffs/ffs_bswap.c \
 	kern/fs/ffs/ffs_dirops.c \
+	kern/fs/ffs/ffs_fsck.c \
 	kern/fs/ffs/ffs_inode.c \
 	kern/fs/ffs/ffs_lookup.c \
 	kern/fs/ffs/ffs_namei.c \
@@ -117,6 +118,7 @@ PROGS = \
 	fsu_chown \
 	fsu_cp \
 	fsu_ecp \
+	fsu_fsck \
 	fsu_ln \
 	fsu_ls \
 	fsu_mkdir \
