@@ -205,7 +205,8 @@ TESTS_SH = \
 	tests/cmd/t_fsu_touch \
 	tests/cmd/t_fsu_write \
 	tests/cmd/t_model \
-	tests/cmd/t_readonly
+	tests/cmd/t_readonly \
+	tests/fsck/t_fsu_fsck
 
 TESTS_C = $(TESTS_C_KERN) $(TESTS_C_BLK) $(TESTS_C_PART) $(TESTS_C_VFS) \
 	$(TESTS_C_UKFS) $(TESTS_C_FFS) $(TESTS_C_FS) $(TESTS_C_CMD)

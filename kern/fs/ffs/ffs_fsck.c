@@ -71,6 +71,15 @@ struct dinfo {
 	uint32_t	d_parent;	/* first directory naming it, or 0 */
 	uint32_t	d_dotdot;	/* what its ".." says, or 0 */
 	uint32_t	d_nparents;
+	uint32_t	d_first;	/* survey: first directory naming it */
+	uint32_t	d_chosen;	/* the one that keeps its entry */
+	bool		d_named_by_dotdot; /* survey: its ".." names it */
+};
+
+/* Survey of pass 2: a directory entry naming a directory. */
+struct dlink {
+	uint32_t	l_parent;
+	uint32_t	l_child;
 };
 
 /* How a problem may be fixed. */
@@ -100,6 +109,9 @@ struct fck {
 	bool		k_unfixed;	/* a problem was left */
 	bool		k_ioerror;
 	uint64_t	k_found;	/* problems found in this round */
+	bool		k_survey;	/* pass 2 survey: silent, no fixes */
+	struct dlink	*k_links;	/* survey results */
+	size_t		k_nlinks, k_linkcap;
 	uint8_t		*k_blk;		/* one block of scratch */
 	uint32_t	k_lfino;	/* lost+found, or 0 */
 };
@@ -136,6 +148,8 @@ vproblem(struct fck *k, int how, const char *fmt, va_list ap)
 	const char *what;
 	bool fix;
 
+	if (k->k_survey)
+		return false;
 	fix = how != 0 && ((k->k_mode == FSCK_PREEN && how == FIX_PREEN) ||
 	    k->k_mode == FSCK_YES);
 	k->k_fa->fa_found++;
@@ -434,11 +448,17 @@ claim(struct walk *w, int64_t blk, int nfr, int64_t lbn, const char *what)
 	int64_t f;
 	int i;
 
-	if (blk <= 0 || nfr <= 0 || blk + nfr > fs->fs_size ||
-	    blk % fs->fs_frag + nfr > fs->fs_frag) {
+	if (blk <= 0 || nfr <= 0 || blk + nfr > fs->fs_size) {
 		wprob(w, "inode %llu: %s (logical block %lld) at "
 		    "fragment %lld lies outside the file system",
 		    (unsigned long long)w->w_ino, what, (long long)lbn,
+		    (long long)blk);
+		return 1;
+	}
+	if (blk % fs->fs_frag + nfr > fs->fs_frag) {
+		wprob(w, "inode %llu: %s (logical block %lld): %d fragments "
+		    "at fragment %lld cross a block boundary",
+		    (unsigned long long)w->w_ino, what, (long long)lbn, nfr,
 		    (long long)blk);
 		return 1;
 	}
@@ -907,6 +927,18 @@ check_inode(struct fck *k, uint64_t ino, union ffs_dinode *d)
 			    (unsigned long long)size);
 		return 0;
 	}
+	if ((mode & S_IFMT) == S_IFDIR && (size == 0 ||
+	    size % DIRBLKSIZ != 0)) {
+		if (problem(k, FIX_YES, "inode %llu: directory size %llu is "
+		    "not a positive multiple of %d", (unsigned long long)ino,
+		    (unsigned long long)size, DIRBLKSIZ) &&
+		    size >= DIRBLKSIZ) {
+			/* Keep the whole chunks; the walk sees the new size. */
+			size = size / DIRBLKSIZ * DIRBLKSIZ;
+			din_setsize(k, d, size);
+			changed = true;
+		}
+	}
 	memset(&w, 0, sizeof(w));
 	w.w_k = k;
 	w.w_ino = ino;
@@ -926,7 +958,7 @@ check_inode(struct fck *k, uint64_t ino, union ffs_dinode *d)
 			is->is_cut = w.w_cut;
 			k->k_restart = true;
 		}
-		return 0;
+		return changed ? iput(k, ino, d) : 0;
 	}
 	if ((mode & S_IFMT) == S_IFLNK && (size == 0 || size >= MAXPATHLEN ||
 	    !symok))
@@ -941,19 +973,8 @@ check_inode(struct fck *k, uint64_t ino, union ffs_dinode *d)
 		din_setblocks(k, d, sectors);
 		changed = true;
 	}
-	if ((mode & S_IFMT) == S_IFDIR) {
-		if (size == 0 || size % DIRBLKSIZ != 0) {
-			if (problem(k, FIX_YES, "inode %llu: directory size "
-			    "%llu is not a positive multiple of %d",
-			    (unsigned long long)ino, (unsigned long long)size,
-			    DIRBLKSIZ) && size >= DIRBLKSIZ) {
-				din_setsize(k, d, size / DIRBLKSIZ * DIRBLKSIZ);
-				changed = true;
-			}
-		}
-		if (dir_add(k, ino) != 0)
-			return ENOMEM;
-	}
+	if ((mode & S_IFMT) == S_IFDIR && dir_add(k, ino) != 0)
+		return ENOMEM;
 	return changed ? iput(k, ino, d) : 0;
 }
 
@@ -1271,10 +1292,31 @@ scan_chunk(struct dscan *s, uint8_t *chunk, off_t off, bool *dirty)
 				*dirty = true;
 			}
 		}
+		if (is->is_state == IS_DIR && k->k_survey) {
+			if (k->k_nlinks == k->k_linkcap) {
+				size_t cap = k->k_linkcap == 0 ? 256 :
+				    2 * k->k_linkcap;
+				struct dlink *n = kmem_alloc(cap * sizeof(*n));
+
+				if (n == NULL)
+					goto next;
+				if (k->k_links != NULL) {
+					memcpy(n, k->k_links, k->k_nlinks *
+					    sizeof(*n));
+					kmem_free(k->k_links, k->k_linkcap *
+					    sizeof(*n));
+				}
+				k->k_links = n;
+				k->k_linkcap = cap;
+			}
+			k->k_links[k->k_nlinks].l_parent = (uint32_t)dino;
+			k->k_links[k->k_nlinks++].l_child = de.de_ino;
+			goto next;
+		}
 		if (is->is_state == IS_DIR) {
 			cd = dir_find(k, de.de_ino);
 			if (de.de_ino == UFS_ROOTINO || (cd != NULL &&
-			    cd->d_nparents > 0)) {
+			    (cd->d_nparents > 0 || cd->d_chosen != dino))) {
 				remove = problem(k, FIX_YES, "directory %llu: "
 				    "entry \"%.*s\" is a second link to "
 				    "directory %u", (unsigned long long)dino,
@@ -1333,8 +1375,50 @@ dir_block(struct walk *w, int64_t lbn, int64_t blk, int nfr)
 	return 0;
 }
 
+/*
+ * Pass 2 reads the directories twice.  The survey (silent, changing
+ * nothing) learns each directory's ".." and every entry naming a
+ * directory, so that a directory named twice keeps the entry in the
+ * directory its ".." names, whichever is scanned first; then the real
+ * scan checks, counts and repairs.
+ */
+static int scan_dirs(struct fck *);
+
 static int
 pass2(struct fck *k)
+{
+	struct dinfo *dp;
+	size_t i;
+	uint64_t ino;
+	int error;
+
+	k->k_survey = true;
+	k->k_nlinks = 0;
+	error = scan_dirs(k);
+	k->k_survey = false;
+	if (error != 0)
+		return error;
+	for (i = 0; i < k->k_nlinks; i++) {
+		if ((dp = dir_find(k, k->k_links[i].l_child)) == NULL)
+			continue;
+		if (dp->d_first == 0)
+			dp->d_first = k->k_links[i].l_parent;
+		if (dp->d_dotdot == k->k_links[i].l_parent)
+			dp->d_named_by_dotdot = true;
+	}
+	for (i = 0; i < k->k_ndirs; i++) {
+		dp = &k->k_dirs[i];
+		dp->d_chosen = dp->d_named_by_dotdot ? dp->d_dotdot :
+		    dp->d_first;
+		dp->d_parent = dp->d_dotdot = dp->d_nparents = 0;
+	}
+	for (ino = 0; ino < k->k_maxino; ino++)
+		k->k_ist[ino].is_refs = 0;
+	return scan_dirs(k);
+}
+
+static int
+scan_dirs(struct fck *k)
 {
 	union ffs_dinode d;
 	struct walk w;
@@ -1773,7 +1857,6 @@ pass3(struct fck *k)
 {
 	struct dinfo *dp;
 	size_t i;
-	int error;
 
 	dp = dir_find(k, UFS_ROOTINO);
 	if (dp == NULL) {
@@ -1784,12 +1867,15 @@ pass3(struct fck *k)
 	k->k_ist[UFS_ROOTINO].is_flags |= IF_REACHED;
 	if (dp->d_dotdot != UFS_ROOTINO && problem(k, FIX_YES, "root "
 	    "directory: \"..\" is %u, not %d", dp->d_dotdot, UFS_ROOTINO)) {
-		if ((error = set_dotdot(k, UFS_ROOTINO, UFS_ROOTINO)) != 0)
-			return error;
-		if (dp->d_dotdot != 0 && k->k_ist[dp->d_dotdot].is_refs > 0)
-			k->k_ist[dp->d_dotdot].is_refs--;
-		k->k_ist[UFS_ROOTINO].is_refs++;
-		dp->d_dotdot = UFS_ROOTINO;
+		if (set_dotdot(k, UFS_ROOTINO, UFS_ROOTINO) != 0) {
+			k->k_unfixed = true;
+		} else {
+			if (dp->d_dotdot != 0 &&
+			    k->k_ist[dp->d_dotdot].is_refs > 0)
+				k->k_ist[dp->d_dotdot].is_refs--;
+			k->k_ist[UFS_ROOTINO].is_refs++;
+			dp->d_dotdot = UFS_ROOTINO;
+		}
 	}
 	for (i = 0; i < k->k_ndirs; i++) {
 		dp = &k->k_dirs[i];
@@ -1815,9 +1901,10 @@ pass3(struct fck *k)
 		if (dp->d_dotdot != dp->d_parent && problem(k, FIX_YES,
 		    "directory %u: \"..\" is %u, but its parent is %u",
 		    dp->d_ino, dp->d_dotdot, dp->d_parent)) {
-			if ((error = set_dotdot(k, dp->d_ino, dp->d_parent)) !=
-			    0)
-				return error;
+			if (set_dotdot(k, dp->d_ino, dp->d_parent) != 0) {
+				k->k_unfixed = true;
+				continue;
+			}
 			if (dp->d_dotdot != 0 &&
 			    k->k_ist[dp->d_dotdot].is_refs > 0)
 				k->k_ist[dp->d_dotdot].is_refs--;
@@ -2174,6 +2261,8 @@ fck_free(struct fck *k)
 		kmem_free(k->k_cgbad, (size_t)k->k_fs->fs_ncg);
 	if (k->k_blk != NULL)
 		kmem_free(k->k_blk, 2 * (size_t)k->k_fs->fs_bsize);
+	if (k->k_links != NULL)
+		kmem_free(k->k_links, k->k_linkcap * sizeof(*k->k_links));
 }
 
 /* Apply the cuts pass 1 asked for; true if any was made. */
@@ -2239,7 +2328,7 @@ ffs_fsck(struct vnode *devvp, struct fsck_args *fa)
 		goto out;
 	}
 	if (ump->um_unclean)
-		debug(&k, "file system is not marked clean");
+		(void)problem(&k, FIX_PREEN, "file system is not marked clean");
 	for (round = 0; ; round++) {
 	k.k_found = 0;
 	k.k_lfino = 0;
@@ -2291,6 +2380,9 @@ ffs_fsck(struct vnode *devvp, struct fsck_args *fa)
 		goto out;
 	}
 	fa->fa_clean = !k.k_unfixed && !k.k_ioerror;
+	if (fa->fa_found > 0 && !fa->fa_clean)
+		say(&k, "problems are left: the file system stays marked not "
+		    "clean");
 	if (fa->fa_modified || fa->fa_found > 0 ||
 	    (fa->fa_clean && ump->um_unclean)) {
 		/*
