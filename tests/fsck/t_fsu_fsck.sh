@@ -155,8 +155,62 @@ preen_killed_body() {
 	echo "$repaired of $n killed images needed repairs"
 }
 
+atf_test_case partition
+partition_head() {
+	atf_set "descr" "an image inside GPT partition 3 is checked and" \
+	    "repaired with -p 3 and disk%3%, and nothing outside it changes"
+	atf_set "require.progs" "makefs python3 sgdisk"
+}
+partition_body() {
+	h_init
+	mktree
+	fstab_mkimg ufs1-be-4k ffs.img 12 tree || atf_fail "makefs"
+	python3 "$CORRUPT" ffs.img nlink-high
+	truncate -s 24M disk
+	atf_check -o ignore -e ignore sgdisk -n 1:2048:+2M -t 1:0700 \
+	    -n 2:0:+2M -t 2:8300 -n 3:0:+13M -t 3:a503 disk
+	start=$(sgdisk -i 3 disk | awk '/^First sector/ { print $3 }')
+	atf_check -o ignore -e ignore dd if=ffs.img of=disk bs=512 \
+	    seek="$start" conv=notrunc
+	head -c $((start * 512)) disk >front.before
+	atf_check -s exit:8 -o match:'link count 3, but 1 entries' \
+	    fsu_fsck -p 3 disk -n
+	atf_check -s exit:0 -o match:'(fixed)' fsu_fsck disk%3% -p -f
+	atf_check -s exit:0 -o match:' 0 problems found' fsu_fsck -p 3 disk
+	head -c $((start * 512)) disk >front.after
+	cmp -s front.before front.after ||
+	    atf_fail "the disk outside partition 3 changed"
+	atf_check -s exit:1 -e match:'partition' fsu_fsck -p 2 disk
+}
+
+atf_test_case errors
+errors_head() {
+	atf_set "descr" "bad options, missing images, other file systems:" \
+	    "one line and exit 1"
+	atf_set "require.progs" "makefs"
+}
+errors_body() {
+	h_init
+	mkdir empty
+	makefs -t ffs -s 4m img empty >/dev/null || atf_fail "makefs"
+	atf_check -s exit:1 -e match:'usage' fsu_fsck img -x
+	atf_check -s exit:1 -e match:'exclude' fsu_fsck img -n -y
+	atf_check -s exit:1 -e match:'usage' fsu_fsck img extra
+	atf_check -s exit:1 -e match:'No such file' fsu_fsck nonexistent -n
+	head -c 1048576 /dev/zero >zero.img
+	atf_check -s exit:1 -e match:'no supported file system' \
+	    fsu_fsck zero.img -n
+	# A truncated image: errors, never a crash.
+	head -c 200000 img >short.img
+	fsu_fsck short.img -y >out 2>&1
+	rv=$?
+	[ $rv -eq 1 ] || [ $rv -eq 8 ] || atf_fail "truncated: exit $rv"
+}
+
 atf_init_test_cases() {
 	atf_add_test_case clean
+	atf_add_test_case partition
+	atf_add_test_case errors
 	atf_add_test_case preen_killed
 	. "$(atf_get_srcdir)/../env.sh"
 	for _k in $(python3 "$FSU_SRC/tests/fsck/h_corrupt.py" --list); do
