@@ -90,6 +90,7 @@ KERN_FFS_SRCS = \
 	kern/fs/ffs/ffs_bmap.c \
 	kern/fs/ffs/ffs_bswap.c \
 	kern/fs/ffs/ffs_dirops.c \
+	kern/fs/ffs/ffs_fsck.c \
 	kern/fs/ffs/ffs_inode.c \
 	kern/fs/ffs/ffs_lookup.c \
 	kern/fs/ffs/ffs_namei.c \
@@ -120,6 +121,7 @@ PROGS = \
 	fsu_chown \
 	fsu_cp \
 	fsu_ecp \
+	fsu_fsck \
 	fsu_ln \
 	fsu_ls \
 	fsu_mkdir \
@@ -152,9 +154,10 @@ PROG_LINKS = \
 fsu_chown_EXTRA = fsu_chown/chown_common.c
 fsu_chgrp_EXTRA = fsu_chown/chown_common.c
 
-# fsu_batch runs every other program's body (struct fsu_prog): their main
+# fsu_batch runs the body (struct fsu_prog) of every program that works on
+# a mounted image (all but fsu_fsck): their main
 # sources again, compiled with -DFSU_BATCH (no main), and their extras.
-BATCH_PROGS = $(filter-out fsu_batch,$(PROGS))
+BATCH_PROGS = $(filter-out fsu_batch fsu_fsck,$(PROGS))
 fsu_batch_OBJS = $(foreach p,$(BATCH_PROGS),$(O)/batch/$(p)/$(p).o) \
 	$(sort $(foreach p,$(BATCH_PROGS),$(addprefix $(O)/,$(patsubst \
 	%.c,%.o,$($(p)_EXTRA)))))
@@ -216,7 +219,8 @@ TESTS_SH = \
 	tests/cmd/t_fsu_touch \
 	tests/cmd/t_fsu_write \
 	tests/cmd/t_model \
-	tests/cmd/t_readonly
+	tests/cmd/t_readonly \
+	tests/fsck/t_fsu_fsck
 
 TESTS_C = $(TESTS_C_KERN) $(TESTS_C_BLK) $(TESTS_C_PART) $(TESTS_C_VFS) \
 	$(TESTS_C_UKFS) $(TESTS_C_FFS) $(TESTS_C_FS) $(TESTS_C_CMD) \

@@ -171,6 +171,7 @@ load_env(const atf_tc_t *tc)
 				continue;
 			*eq = '\0';
 			if ((strcmp(line, "FSU_SRC") == 0 ||
+			    strcmp(line, "FSU_BIN") == 0 ||
 			    strcmp(line, "FFS_CHECK") == 0) &&
 			    getenv(line) == NULL)
 				setenv(line, eq + 1, 1);
