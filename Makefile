@@ -196,7 +196,8 @@ TESTS_C_CMD = \
 	tests/cmd/t_fsu_mode
 
 TESTS_C_JOURNAL = \
-	tests/journal/h_snap
+	tests/journal/h_snap \
+	tests/journal/t_jrnl
 
 TESTS_SH = \
 	tests/build/t_layering \
@@ -220,7 +221,8 @@ TESTS_SH = \
 	tests/cmd/t_fsu_write \
 	tests/cmd/t_model \
 	tests/cmd/t_readonly \
-	tests/fsck/t_fsu_fsck
+	tests/fsck/t_fsu_fsck \
+	tests/journal/t_journal
 
 TESTS_C = $(TESTS_C_KERN) $(TESTS_C_BLK) $(TESTS_C_PART) $(TESTS_C_VFS) \
 	$(TESTS_C_UKFS) $(TESTS_C_FFS) $(TESTS_C_FS) $(TESTS_C_CMD) \

@@ -232,18 +232,22 @@ blk_params_fail(struct blkdev *bd)
 }
 
 /*
- * The process-wide hooks, read at every attach: FSU_BLKFAIL_AT=N (N >= 1)
- * and FSU_CRASH_AFTER=N (N >= 0), stored plus one so that 0 means off.
+ * The process-wide hooks, read at boot: FSU_BLKFAIL_AT=N (N >= 1) and
+ * FSU_CRASH_AFTER=N (N >= 0, stored plus one so that 0 means off).  The
+ * counts start again with every boot.
  */
-static void
-blk_params_hooks(void)
+int
+blk_init(void)
 {
 	uint64_t v;
 
+	blk_failat = blk_crashat = 0;
+	blk_reqno = blk_hostwrites = 0;
 	if (blk_param("FSU_BLKFAIL_AT", &v) && v > 0)
-		__atomic_store_n(&blk_failat, v, __ATOMIC_RELAXED);
+		blk_failat = v;
 	if (blk_param("FSU_CRASH_AFTER", &v) && v < UINT64_MAX)
-		__atomic_store_n(&blk_crashat, v + 1, __ATOMIC_RELAXED);
+		blk_crashat = v + 1;
+	return 0;
 }
 
 /* ---------------------------------------------------- fault injection */
@@ -1156,7 +1160,6 @@ blk_attach(const char *path, int flags, uint64_t offset, uint64_t size,
 	TAILQ_INIT(&bd->bd_allwin);
 	blk_params_win(bd);
 	blk_params_fail(bd);
-	blk_params_hooks();
 	if ((error = blk_open(bd, offset, size)) != 0)
 		goto out_free;
 	if ((error = mutex_init(&bd->bd_lock)) != 0)

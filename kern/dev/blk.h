@@ -77,6 +77,7 @@ struct blk_stats {
 	uint64_t	bs_syncs;	/* msync or fsync calls */
 };
 
+int	blk_init(void);
 int	blk_attach(const char *, int, uint64_t, uint64_t, uint32_t,
 	    struct blkdev **);
 int	blk_detach(struct blkdev *);

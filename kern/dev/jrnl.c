@@ -1135,6 +1135,7 @@ enum jstate {
 	JS_FOREIGN,		/* not for this image: refuse */
 	JS_DONE,		/* committed and already on the image */
 	JS_HOT,			/* committed, not (all) on the image */
+	JS_IOERR,		/* could not be read (or the image) */
 };
 
 /* Check the header in j_stage against the device; sets j_txid. */
@@ -1159,9 +1160,10 @@ rec_header(struct jrnl *j, char *why, size_t whylen)
 		return JS_EMPTY;
 	if (get64(h + 32) != j->j_devsize || get64(h + 40) != j->j_hostoff ||
 	    get32(h + 48) != j->j_secsize) {
-		snprintf(why, whylen, "it is for a device of %llu bytes at "
-		    "offset %llu with %u-byte sectors, not %llu bytes at %llu "
-		    "with %u", (unsigned long long)get64(h + 32),
+		snprintf(why, whylen, "it belongs to another image: it is for "
+		    "a device of %llu bytes at offset %llu with %u-byte "
+		    "sectors, not %llu bytes at %llu with %u",
+		    (unsigned long long)get64(h + 32),
 		    (unsigned long long)get64(h + 40), get32(h + 48),
 		    (unsigned long long)j->j_devsize,
 		    (unsigned long long)j->j_hostoff, j->j_secsize);
@@ -1203,6 +1205,57 @@ rec_check(struct jrnl *j, const uint8_t *rec, uint64_t seq, bool hasdata,
 }
 
 /*
+ * Is there a valid commit record of this transaction after record seq
+ * (which is not valid)?  Record headers only.
+ */
+static bool
+rec_commitafter(struct jrnl *j, uint64_t fsize, uint64_t seq)
+{
+	uint8_t rec[JR_SIZE];
+	struct jslot js;
+
+	for (seq++; slot_off(j, seq) + JR_SIZE <= fsize; seq++) {
+		if (jio_read(j, rec, JR_SIZE, slot_off(j, seq), false) != 0)
+			return false;
+		if (rec_check(j, rec, seq, false, &js) == JR_COMMIT)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * A record before a valid commit record is damaged.  If the host lost
+ * writes that were not yet synced when the power went, the image was not
+ * touched yet: the journal is incomplete.  If a record changed after the
+ * commit, the image may have been partly updated already: then it must
+ * not be discarded either, and the image needs a check.
+ */
+static enum jstate
+rec_damaged(struct jrnl *j, uint64_t bad, char *why, size_t whylen)
+{
+	struct jslot *js;
+	uint32_t seq;
+
+	for (seq = 0; seq < j->j_nslots; seq++) {
+		js = &j->j_slots[seq];
+		if (js->js_before == js->js_after ||
+		    dev_io(j, BLK_READ, js->js_unit * j->j_unit, j->j_stage,
+		    js->js_len) != 0)
+			continue;
+		if (crc32c(0, j->j_stage, js->js_len) == js->js_after) {
+			snprintf(why, whylen, "record %llu is damaged although "
+			    "the transaction was committed and partly written "
+			    "to the image (check the image with fsu_fsck)",
+			    (unsigned long long)bad);
+			return JS_FOREIGN;
+		}
+	}
+	snprintf(why, whylen, "record %llu is damaged, and the image was "
+	    "not changed yet", (unsigned long long)bad);
+	return JS_INCOMPLETE;
+}
+
+/*
  * Read the records of the journal into the index, up to the commit
  * record.  JS_HOT if there is one, else JS_INCOMPLETE.  fsize is the
  * journal file's size.
@@ -1223,7 +1276,7 @@ rec_scan(struct jrnl *j, uint64_t fsize, char *why, size_t whylen)
 		    fsize - off);
 		if (jio_read(j, j->j_stage, have, off, true) != 0) {
 			snprintf(why, whylen, "it cannot be read");
-			return JS_FOREIGN;
+			return JS_IOERR;
 		}
 		n = (uint32_t)howmany(have, j->j_slotsize);
 		for (i = 0; i < n; i++, seq++) {
@@ -1248,6 +1301,8 @@ rec_scan(struct jrnl *j, uint64_t fsize, char *why, size_t whylen)
 			break;
 	}
 incomplete:
+	if (rec_commitafter(j, fsize, seq))
+		return rec_damaged(j, seq, why, whylen);
 	snprintf(why, whylen, "it has no valid commit record after %llu "
 	    "records", (unsigned long long)seq);
 	return JS_INCOMPLETE;
@@ -1273,16 +1328,17 @@ rec_verify(struct jrnl *j, char *why, size_t whylen)
 		if (error != 0) {
 			snprintf(why, whylen, "the image cannot be read "
 			    "(error %d)", error);
-			return JS_FOREIGN;
+			return JS_IOERR;
 		}
 		c = crc32c(0, j->j_stage, js->js_len);
 		if (c == js->js_after)
 			continue;
 		if (c != js->js_before) {
-			snprintf(why, whylen, "at byte %llu the image holds "
-			    "neither what the journal says was there nor what "
-			    "it wrote (the image was changed since, or the "
-			    "journal is another image's)",
+			snprintf(why, whylen, "it belongs to another image, "
+			    "or the image was changed after it was written: at "
+			    "byte %llu the image holds neither what was there "
+			    "before the journal's transaction nor what the "
+			    "journal has",
 			    (unsigned long long)(js->js_unit * j->j_unit));
 			return JS_FOREIGN;
 		}
@@ -1321,10 +1377,14 @@ jrnl_examine(struct jrnl *j, enum jstate *statep, char *why, size_t whylen)
 		*statep = JS_FOREIGN;
 		return 0;
 	}
-	if (fsize < JH_SIZE || jio_read(j, j->j_stage, JH_SIZE, 0, true) !=
-	    0) {
+	if (fsize < JH_SIZE) {
 		snprintf(why, whylen, "its header is not complete");
 		*statep = JS_INCOMPLETE;
+		return 0;
+	}
+	if (jio_read(j, j->j_stage, JH_SIZE, 0, true) != 0) {
+		snprintf(why, whylen, "it cannot be read");
+		*statep = JS_IOERR;
 		return 0;
 	}
 	st = rec_header(j, why, whylen);
@@ -1346,7 +1406,7 @@ jrnl_recover(struct jrnl *j, bool *viewp)
 {
 	bool rdonly = blk_rdonly(j->j_bd);
 	enum jstate st;
-	char why[160];
+	char why[320];
 	int error;
 
 	*viewp = false;
@@ -1356,10 +1416,14 @@ jrnl_recover(struct jrnl *j, bool *viewp)
 	switch (st) {
 	case JS_NONE:
 		break;
+	case JS_IOERR:
+		kprintf("jrnl: %s: %s; nothing is changed\n", j->j_path, why);
+		error = EIO;
+		break;
 	case JS_FOREIGN:
-		kprintf("jrnl: %s: this journal does not belong to the image: "
-		    "%s; it is not applied (remove it to use the image as it "
-		    "is)\n", j->j_path, why);
+		kprintf("jrnl: %s: the journal cannot be applied: %s; "
+		    "nothing is changed (remove the journal to use the image "
+		    "as it is)\n", j->j_path, why);
 		error = EBADMSG;
 		break;
 	case JS_INCOMPLETE:
