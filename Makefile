@@ -204,6 +204,7 @@ TESTS_SH = \
 	tests/cmd/h_attr \
 	tests/cmd/h_names \
 	tests/cmd/t_fsu_ls \
+	tests/cmd/t_fsu_batch \
 	tests/cmd/t_fsu_chflags \
 	tests/cmd/t_fsu_chgrp \
 	tests/cmd/t_fsu_chmod \

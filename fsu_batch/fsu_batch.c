@@ -279,14 +279,13 @@ read_heredoc(struct parser *p, struct bcmd *bc)
 {
 	size_t dlen = strlen(bc->bc_delim), start, end, skip;
 	struct word body;
-	int line = p->p_line;
 
 	memset(&body, 0, sizeof(body));
 	start = p->p_pos;
 	for (;;) {
 		if (p->p_pos >= p->p_len)
-			return syntax(p, line, "here-document without its "
-			    "delimiter");
+			return syntax(p, bc->bc_line, "here-document without "
+			    "its delimiter");
 		end = p->p_pos;
 		while (end < p->p_len && p->p_buf[end] != '\n')
 			end++;
