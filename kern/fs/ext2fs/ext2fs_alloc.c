@@ -99,9 +99,11 @@ ext2fs_gd_itable(const struct e2mount *ump, const struct ext2_gd *gd)
 #define GD_GET16(ump, gd, f) (e2le16((gd)->f##_lo) | (gd_big(ump) ?	\
 	(uint32_t)e2le16((gd)->f##_hi) << 16 : 0))
 #define GD_SET16(ump, gd, f, v) do {					\
-	(gd)->f##_lo = e2le16((uint16_t)(v));				\
+	uint32_t v_ = (uint32_t)(v);					\
+									\
+	(gd)->f##_lo = e2le16((uint16_t)v_);				\
 	if (gd_big(ump))						\
-		(gd)->f##_hi = e2le16((uint16_t)((uint32_t)(v) >> 16));	\
+		(gd)->f##_hi = e2le16((uint16_t)(v_ >> 16));		\
 } while (/* CONSTCOND */ 0)
 
 static uint32_t
