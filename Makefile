@@ -98,8 +98,24 @@ KERN_FFS_SRCS = \
 	kern/fs/ffs/ffs_vfsops.c \
 	kern/fs/ffs/ffs_vnops.c
 
+KERN_EXT2FS_SRCS = \
+	kern/fs/ext2fs/ext2fs_alloc.c \
+	kern/fs/ext2fs/ext2fs_bmap.c \
+	kern/fs/ext2fs/ext2fs_bswap.c \
+	kern/fs/ext2fs/ext2fs_csum.c \
+	kern/fs/ext2fs/ext2fs_dirops.c \
+	kern/fs/ext2fs/ext2fs_extents.c \
+	kern/fs/ext2fs/ext2fs_inode.c \
+	kern/fs/ext2fs/ext2fs_journal.c \
+	kern/fs/ext2fs/ext2fs_lookup.c \
+	kern/fs/ext2fs/ext2fs_namei.c \
+	kern/fs/ext2fs/ext2fs_subr.c \
+	kern/fs/ext2fs/ext2fs_vfsops.c \
+	kern/fs/ext2fs/ext2fs_vnops.c
+
 KERN_SRCS = $(KERN_CORE_SRCS) $(KERN_BLK_SRCS) $(KERN_PART_SRCS) \
-	$(KERN_VFS_SRCS) $(KERN_ROOTFS_SRCS) $(KERN_FFS_SRCS)
+	$(KERN_VFS_SRCS) $(KERN_ROOTFS_SRCS) $(KERN_FFS_SRCS) \
+	$(KERN_EXT2FS_SRCS)
 
 UKFS_SRCS = \
 	ukfs/ukfs.c

@@ -121,9 +121,25 @@ fstab_check() {
 	esac
 }
 
+# ext2/3/4: debugfs lists each directory ("ls -p": /ino/mode/uid/gid/
+# name/size/), walked from the root.
+fstab_e2names() {
+	debugfs -R "ls -p \"${2:-/}\"" "$1" 2>/dev/null |
+	    awk -F/ 'NF >= 7 && $6 != "." && $6 != ".." { print $3 " " $6 }' |
+	    while read -r _m _n; do
+		_p=${2:-}/$_n
+		echo "${_p#/}"
+		case $_m in 04*) fstab_e2names "$1" "$_p" ;; esac
+	done
+}
+
 fstab_names() {
 	fstab_row "$1" || return 1
 	case $FS_CHECKER in
+	e2fsck)
+		command -v debugfs >/dev/null 2>&1 ||
+		    { echo "the lister debugfs is missing" >&2; return 77; }
+		fstab_e2names "$2" | sort ;;
 	ffs_check)
 		if [ -z "${FFS_CHECK:-}" ] || [ ! -f "$FFS_CHECK" ]; then
 			echo "the FFS checker ffs_check.py is missing" >&2
