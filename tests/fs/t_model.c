@@ -1369,6 +1369,9 @@ MODEL_TC(model_ufs1_be_32k, "ufs1-be-32k", 4, 2500)
 MODEL_TC(model_ufs2_32k, "ufs2-32k", 5, 2500)
 MODEL_TC(model_ufs2_64k, "ufs2-64k", 6, 2000)
 MODEL_TC(model_ufs1_64k, "ufs1-64k", 7, 2000)
+MODEL_TC(model_fat12, "fat12", 21, 2000)
+MODEL_TC(model_fat16, "fat16", 22, 2000)
+MODEL_TC(model_fat32, "fat32", 23, 2000)
 
 /* ------------------------------------------------ double indirect growth */
 
@@ -1598,6 +1601,7 @@ ATF_TC_BODY(name, tc)							\
 }
 
 BIGDIR_TC(bigdir, "ufs2-16k", 96)
+BIGDIR_TC(bigdir_fat32, "fat32", 64)
 
 /* ---------------------------------------------------------- a full image */
 
@@ -1729,6 +1733,8 @@ ATF_TC_BODY(name, tc)							\
 FULL_TC(full_ufs2_4k, "ufs2-4k", 13)
 FULL_TC(full_ufs1_be_32k, "ufs1-be-32k", 14)
 FULL_TC(full_ufs2_64k, "ufs2-64k", 15)
+FULL_TC(full_fat12, "fat12", 24)
+FULL_TC(full_fat16, "fat16", 25)
 
 /* ------------------------------------------------------ injected faults */
 
@@ -1953,6 +1959,7 @@ ATF_TC_BODY(name, tc)							\
 }
 
 FAULTS_TC(faults, "ufs2-4k")
+FAULTS_TC(faults_fat16, "fat16")
 
 ATF_TP_ADD_TCS(tp)
 {
@@ -1963,15 +1970,22 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, model_ufs2_32k);
 	ATF_TP_ADD_TC(tp, model_ufs2_64k);
 	ATF_TP_ADD_TC(tp, model_ufs1_64k);
+	ATF_TP_ADD_TC(tp, model_fat12);
+	ATF_TP_ADD_TC(tp, model_fat16);
+	ATF_TP_ADD_TC(tp, model_fat32);
 	ATF_TP_ADD_TC(tp, dind_ufs1_4k);
 	ATF_TP_ADD_TC(tp, dind_ufs2_be_4k);
 	ATF_TP_ADD_TC(tp, dind_ufs2_16k);
 	ATF_TP_ADD_TC(tp, dind_ufs1_be_32k);
 	ATF_TP_ADD_TC(tp, dind_ufs2_64k);
 	ATF_TP_ADD_TC(tp, bigdir);
+	ATF_TP_ADD_TC(tp, bigdir_fat32);
 	ATF_TP_ADD_TC(tp, full_ufs2_4k);
 	ATF_TP_ADD_TC(tp, full_ufs1_be_32k);
 	ATF_TP_ADD_TC(tp, full_ufs2_64k);
+	ATF_TP_ADD_TC(tp, full_fat12);
+	ATF_TP_ADD_TC(tp, full_fat16);
 	ATF_TP_ADD_TC(tp, faults);
+	ATF_TP_ADD_TC(tp, faults_fat16);
 	return atf_no_error();
 }

@@ -213,15 +213,29 @@ msdosfs_namehash(const uint16_t *u, size_t n)
 	return h;
 }
 
+/* The lower case of c: the character msdosfs_upcase() takes to c. */
+static uint16_t
+downcase(uint16_t c)
+{
+	static const uint16_t delta[] = { 0x20, 1, 0x50 };
+	size_t i;
+
+	if (c == 0x178)
+		return 0xff;
+	for (i = 0; i < __arraycount(delta); i++)
+		if (c + delta[i] <= 0xffff &&
+		    msdosfs_upcase((uint16_t)(c + delta[i])) == c)
+			return (uint16_t)(c + delta[i]);
+	return c;
+}
+
 /* A short name byte as a code point, in the case NTRES asks for. */
 static uint32_t
 sfn_char(uint8_t b, bool lower)
 {
-	if (b >= 0x80)
-		return cp850[b - 0x80];
-	if (lower && b >= 'A' && b <= 'Z')
-		return (uint32_t)b + 0x20;
-	return b;
+	uint16_t c = b >= 0x80 ? cp850[b - 0x80] : b;
+
+	return lower ? downcase(c) : c;
 }
 
 /*
