@@ -113,9 +113,21 @@ KERN_EXT2FS_SRCS = \
 	kern/fs/ext2fs/ext2fs_vfsops.c \
 	kern/fs/ext2fs/ext2fs_vnops.c
 
+KERN_MSDOSFS_SRCS = \
+	kern/fs/msdosfs/msdosfs_alloc.c \
+	kern/fs/msdosfs/msdosfs_bmap.c \
+	kern/fs/msdosfs/msdosfs_conv.c \
+	kern/fs/msdosfs/msdosfs_dirops.c \
+	kern/fs/msdosfs/msdosfs_inode.c \
+	kern/fs/msdosfs/msdosfs_lookup.c \
+	kern/fs/msdosfs/msdosfs_namei.c \
+	kern/fs/msdosfs/msdosfs_subr.c \
+	kern/fs/msdosfs/msdosfs_vfsops.c \
+	kern/fs/msdosfs/msdosfs_vnops.c
+
 KERN_SRCS = $(KERN_CORE_SRCS) $(KERN_BLK_SRCS) $(KERN_PART_SRCS) \
 	$(KERN_VFS_SRCS) $(KERN_ROOTFS_SRCS) $(KERN_FFS_SRCS) \
-	$(KERN_EXT2FS_SRCS)
+	$(KERN_EXT2FS_SRCS) $(KERN_MSDOSFS_SRCS)
 
 UKFS_SRCS = \
 	ukfs/ukfs.c

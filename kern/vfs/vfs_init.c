@@ -17,6 +17,7 @@
 extern const struct vfsops rootfs_vfsops;
 extern const struct vfsops ffs_vfsops;
 extern const struct vfsops ext2fs_vfsops;
+extern const struct vfsops msdosfs_vfsops;
 int	rootfs_mountroot(void);
 void	rootfs_unmountroot(void);
 
@@ -25,6 +26,7 @@ static const struct vfsops *const vfs_list[] = {
 	&rootfs_vfsops,
 	&ffs_vfsops,
 	&ext2fs_vfsops,
+	&msdosfs_vfsops,
 };
 
 static const struct vfsops *vfs_types[VFS_MAXTYPES];

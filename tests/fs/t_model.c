@@ -1377,6 +1377,9 @@ MODEL_TC(model_ext4, "ext4", 24, 2000)
 MODEL_TC(model_ext4_4k, "ext4-4k", 25, 2000)
 MODEL_TC(model_ext4_csum64, "ext4-csum64", 26, 2000)
 MODEL_TC(model_ext4_uninit, "ext4-uninit", 27, 2000)
+MODEL_TC(model_fat12, "fat12", 41, 2000)
+MODEL_TC(model_fat16, "fat16", 42, 2000)
+MODEL_TC(model_fat32, "fat32", 43, 2000)
 
 /* ------------------------------------------------ double indirect growth */
 
@@ -1608,6 +1611,7 @@ ATF_TC_BODY(name, tc)							\
 }
 
 BIGDIR_TC(bigdir, "ufs2-16k", 96)
+BIGDIR_TC(bigdir_fat32, "fat32", 64)
 
 /* ---------------------------------------------------------- a full image */
 
@@ -1742,6 +1746,8 @@ FULL_TC(full_ufs2_64k, "ufs2-64k", 15)
 FULL_TC(full_ext2, "ext2", 31)
 FULL_TC(full_ext4_4k, "ext4-4k", 32)
 FULL_TC(full_ext4_csum64, "ext4-csum64", 33)
+FULL_TC(full_fat12, "fat12", 44)
+FULL_TC(full_fat16, "fat16", 45)
 
 /* ------------------------------------------------------ injected faults */
 
@@ -1967,6 +1973,7 @@ ATF_TC_BODY(name, tc)							\
 
 FAULTS_TC(faults, "ufs2-4k")
 FAULTS_TC(faults_ext4, "ext4")
+FAULTS_TC(faults_fat16, "fat16")
 
 ATF_TP_ADD_TCS(tp)
 {
@@ -1984,6 +1991,9 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, model_ext4_4k);
 	ATF_TP_ADD_TC(tp, model_ext4_csum64);
 	ATF_TP_ADD_TC(tp, model_ext4_uninit);
+	ATF_TP_ADD_TC(tp, model_fat12);
+	ATF_TP_ADD_TC(tp, model_fat16);
+	ATF_TP_ADD_TC(tp, model_fat32);
 	ATF_TP_ADD_TC(tp, dind_ufs1_4k);
 	ATF_TP_ADD_TC(tp, dind_ufs2_be_4k);
 	ATF_TP_ADD_TC(tp, dind_ufs2_16k);
@@ -1992,6 +2002,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, dind_ext2);
 	ATF_TP_ADD_TC(tp, dind_ext3_4k);
 	ATF_TP_ADD_TC(tp, bigdir);
+	ATF_TP_ADD_TC(tp, bigdir_fat32);
 	ATF_TP_ADD_TC(tp, full_ufs2_4k);
 	ATF_TP_ADD_TC(tp, full_ufs1_be_32k);
 	ATF_TP_ADD_TC(tp, full_ufs2_64k);
@@ -2000,5 +2011,8 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, full_ext4_csum64);
 	ATF_TP_ADD_TC(tp, faults);
 	ATF_TP_ADD_TC(tp, faults_ext4);
+	ATF_TP_ADD_TC(tp, full_fat12);
+	ATF_TP_ADD_TC(tp, full_fat16);
+	ATF_TP_ADD_TC(tp, faults_fat16);
 	return atf_no_error();
 }
