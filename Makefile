@@ -103,6 +103,7 @@ UKFS_SRCS = \
 
 CMD_SRCS = \
 	cmd/fsu_attr.c \
+	cmd/fsu_dirset.c \
 	cmd/fsu_mode.c \
 	cmd/fsu_mount.c \
 	cmd/fsu_util.c \
@@ -200,7 +201,8 @@ TESTS_SH = \
 	tests/cmd/t_fsu_touch \
 	tests/cmd/t_fsu_write \
 	tests/cmd/t_model \
-	tests/cmd/t_readonly
+	tests/cmd/t_readonly \
+	tests/cmd/t_walk
 
 TESTS_C = $(TESTS_C_KERN) $(TESTS_C_BLK) $(TESTS_C_PART) $(TESTS_C_VFS) \
 	$(TESTS_C_UKFS) $(TESTS_C_FFS) $(TESTS_C_CMD)

@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "ukfs.h"
@@ -69,14 +70,21 @@ mode_t	fsu_umask(void);
  * FSU_WALK_LOGICAL).  Directories are visited before (FSU_W_D) and after
  * (FSU_W_DP) their entries, other files once (FSU_W_F); errors come as
  * FSU_W_ERR with we_errno (EINVAL for a name no directory may hold, ELOOP
- * for a directory inside itself).  Calls on the entry use we_accpath
- * (relative to the working directory the walk set up); messages use
- * we_path.  The callback returns 0, or FSU_WALK_SKIP (at FSU_W_D: do not
- * descend) and/or FSU_WALK_FAIL; fsu_walk returns FSU_WALK_FAIL if any
- * callback did.
+ * for a directory inside itself, EMLINK for a directory linked from a
+ * second entry: no directory is entered twice, see fsu_dirset below).
+ * Calls on the entry use we_accpath (relative to the working directory
+ * the walk set up); messages use we_path.  The callback returns 0, or
+ * FSU_WALK_SKIP (at FSU_W_D: do not descend) and/or FSU_WALK_FAIL;
+ * fsu_walk returns FSU_WALK_FAIL if any callback did.
+ *
+ * With FSU_WALK_NOSTAT, files that are not directories may be visited
+ * with we_statok 0: we_st holds only the type and the inode number (from
+ * the directory entry) until fsu_walk_stat() fills it.  fsu_walk_warn()
+ * prints the message of an FSU_W_ERR visit.
  */
 #define FSU_WALK_FOLLOW		0x01
 #define FSU_WALK_LOGICAL	0x02
+#define FSU_WALK_NOSTAT		0x04
 
 #define FSU_W_F		1	/* not a directory */
 #define FSU_W_D		2	/* directory, before its entries */
@@ -90,13 +98,31 @@ struct fsu_walk_ent {
 	const char	*we_path;	/* path from the operand */
 	const char	*we_accpath;	/* path to use for calls */
 	const char	*we_name;	/* last component */
-	struct stat	 we_st;		/* lstat (stat for a followed operand) */
+	struct stat	 we_st;		/* lstat (stat for a followed link) */
+	int		 we_statok;	/* we_st is complete */
 	int		 we_info;	/* FSU_W_* */
 	int		 we_errno;	/* FSU_W_ERR */
 	int		 we_depth;	/* 0 for the operand */
 };
 typedef int (*fsu_walk_fn)(struct ukfs *, struct fsu_walk_ent *, void *);
 int	fsu_walk(struct ukfs *, const char *, int, fsu_walk_fn, void *);
+int	fsu_walk_stat(struct ukfs *, struct fsu_walk_ent *);
+void	fsu_walk_warn(const struct fsu_walk_ent *);
+
+/*
+ * fsu_dirset.c: the directories a walk has met, so that none is entered
+ * twice through hard links (a corrupt image) nor inside itself.
+ * fsu_dirset_enter(set, dir, parent, parent's serial, name, &serial)
+ * before entering dir, reached through entry name of parent (NULL for an
+ * operand or through a symbolic link): 0 and the visit's serial, or
+ * ELOOP, EMLINK, ENOMEM; fsu_dirset_leave() when the walk leaves it.
+ */
+struct fsu_dirset;
+struct fsu_dirset *fsu_dirset_new(void);
+void	fsu_dirset_free(struct fsu_dirset *);
+int	fsu_dirset_enter(struct fsu_dirset *, const struct stat *,
+	    const struct stat *, uint64_t, const char *, uint64_t *);
+void	fsu_dirset_leave(struct fsu_dirset *, const struct stat *);
 
 /* fsu_util.c */
 /* Print the prompt on stderr and read an answer; 1 for yes. */

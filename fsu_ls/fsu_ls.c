@@ -48,15 +48,10 @@ struct entvec {
 	struct ls_arena	 ev_arena;
 };
 
-/* A directory on the way down from an operand, for -R cycle checks. */
-struct visit {
-	const struct visit *v_up;
-	uint64_t	 v_ino;
-};
-
 /* A subdirectory to descend into after its parent is printed. */
 struct subdir {
 	char		*sd_path;
+	const char	*sd_name;	/* last component, in sd_path */
 	uint64_t	 sd_ino;
 };
 
@@ -69,6 +64,7 @@ static int needstat;		/* every entry needs its attributes */
 static int needtype;		/* every entry needs its type */
 static char *pathbuf;		/* joinpath() result */
 static size_t pathcap;
+static struct fsu_dirset *dirs;	/* -R: directories met */
 
 /* "/" between dir and a name, unless dir ends with one. */
 static const char *
@@ -325,6 +321,8 @@ subdirs(const struct ls_listing *l, const char *dpath, size_t *np)
 			continue;
 		sd = ls_xreallocarray(sd, n + 1, sizeof(*sd));
 		sd[n].sd_path = joindup(dpath, e->e_name);
+		sd[n].sd_name = sd[n].sd_path + strlen(sd[n].sd_path) -
+		    strlen(e->e_name);
 		sd[n].sd_ino = e->e_ino;
 		n++;
 	}
@@ -332,28 +330,51 @@ subdirs(const struct ls_listing *l, const char *dpath, size_t *np)
 	return sd;
 }
 
+/*
+ * With -R: may the walk enter subdirectory sd of the directory dst (in
+ * its visit dserial)?  No directory is entered twice (fsu_dirset).
+ */
 static int
-incycle(const struct visit *up, uint64_t ino)
+may_enter(const struct stat *dst, uint64_t dserial, const struct subdir *sd,
+    struct stat *st, uint64_t *serialp)
 {
-	for (; up != NULL; up = up->v_up)
-		if (up->v_ino == ino)
-			return 1;
+	int error;
+
+	memset(st, 0, sizeof(*st));
+	st->st_dev = dst->st_dev;
+	st->st_ino = (ino_t)sd->sd_ino;
+	error = fsu_dirset_enter(dirs, st, dst, dserial, sd->sd_name,
+	    serialp);
+	if (error == 0)
+		return 1;
+	fflush(stdout);
+	if (error == ELOOP)
+		fsu_warnx("%s: directory causes a cycle", sd->sd_path);
+	else if (error == EMLINK)
+		fsu_warnx("%s: directory linked twice (corrupt image), not "
+		    "entered again", sd->sd_path);
+	else {
+		errno = error;
+		fsu_warn("%s", sd->sd_path);
+	}
+	rv = 1;
 	return 0;
 }
 
 /*
  * List the directory dpath (a path as shown; the kernel's is made
- * absolute) whose inode is ino, below the directories up; with -R
- * descend into its subdirectories.
+ * absolute) whose inode is dst's, in its visit serial (fsu_dirset); with
+ * -R descend into its subdirectories.
  */
 static void
-list_dir(const char *dpath, uint64_t ino, const struct visit *up)
+list_dir(const char *dpath, const struct stat *dst, uint64_t serial)
 {
-	struct visit here = { up, ino };
 	struct ls_listing l;
 	struct subdir *sd = NULL;
 	struct entvec ev;
+	struct stat st;
 	size_t i, nsd = 0;
+	uint64_t sub;
 	char *kpath;
 
 	memset(&ev, 0, sizeof(ev));
@@ -372,13 +393,10 @@ list_dir(const char *dpath, uint64_t ino, const struct visit *up)
 	ev_free(&ev);
 	free(kpath);
 	for (i = 0; i < nsd; i++) {
-		if (incycle(&here, sd[i].sd_ino)) {
-			fflush(stdout);
-			fsu_warnx("%s: directory causes a cycle", sd[i].sd_path);
-			rv = 1;
-		} else {
+		if (may_enter(dst, serial, &sd[i], &st, &sub)) {
 			header(sd[i].sd_path);
-			list_dir(sd[i].sd_path, sd[i].sd_ino, &here);
+			list_dir(sd[i].sd_path, &st, sub);
+			fsu_dirset_leave(dirs, &st);
 		}
 		free(sd[i].sd_path);
 	}
@@ -420,6 +438,30 @@ stat_operand(const char *name, struct ls_entry *e, struct ls_arena *a)
 	return 0;
 }
 
+/* List a directory operand (and with -R the tree below it). */
+static void
+list_operand_dir(const struct ls_entry *e)
+{
+	struct stat st;
+	uint64_t serial = 0;
+	int error;
+
+	memset(&st, 0, sizeof(st));
+	st.st_ino = (ino_t)e->e_ino;
+	if (ls_opt.o_recurse) {
+		if (dirs == NULL && (dirs = fsu_dirset_new()) == NULL)
+			fsu_err(1, NULL);
+		if ((error = fsu_dirset_enter(dirs, &st, NULL, 0, e->e_name,
+		    &serial)) != 0) {
+			errno = error;
+			fsu_err(1, NULL);
+		}
+	}
+	list_dir(e->e_name, &st, serial);
+	if (ls_opt.o_recurse)
+		fsu_dirset_leave(dirs, &st);
+}
+
 /*
  * The operands: errors first, then the files as one listing, then each
  * directory.
@@ -427,19 +469,19 @@ stat_operand(const char *name, struct ls_entry *e, struct ls_arena *a)
 static void
 list_operands(int argc, char **argv)
 {
-	struct entvec files, dirs, *ev;
+	struct entvec files, dirv, *ev;
 	struct ls_entry e, **v;
 	struct ls_listing l;
 	size_t i;
 	int n;
 
 	memset(&files, 0, sizeof(files));
-	memset(&dirs, 0, sizeof(dirs));
+	memset(&dirv, 0, sizeof(dirv));
 	for (n = 0; n < argc; n++) {
 		memset(&e, 0, sizeof(e));
 		if (stat_operand(argv[n], &e, &files.ev_arena) == -1)
 			continue;
-		ev = S_ISDIR(e.e_mode) && !ls_opt.o_dirplain ? &dirs : &files;
+		ev = S_ISDIR(e.e_mode) && !ls_opt.o_dirplain ? &dirv : &files;
 		*ev_push(ev) = e;
 	}
 	if (files.ev_n > 0) {
@@ -451,16 +493,16 @@ list_operands(int argc, char **argv)
 		free(l.l_ents);
 		printed = 1;
 	}
-	v = ev_pointers(&dirs);
-	ls_sort(v, dirs.ev_n);
-	for (i = 0; i < dirs.ev_n; i++) {
+	v = ev_pointers(&dirv);
+	ls_sort(v, dirv.ev_n);
+	for (i = 0; i < dirv.ev_n; i++) {
 		if (printed || argc > 1 || ls_opt.o_recurse)
 			header(v[i]->e_name);
-		list_dir(v[i]->e_name, v[i]->e_ino, NULL);
+		list_operand_dir(v[i]);
 	}
 	free(v);
 	ev_free(&files);
-	ev_free(&dirs);
+	ev_free(&dirv);
 }
 
 /* Columns of the output: COLUMNS, else the terminal's, else 80. */
@@ -602,5 +644,6 @@ main(int argc, char **argv)
 	else
 		list_operands(argc, argv);
 	free(pathbuf);
+	fsu_dirset_free(dirs);
 	fsu_exit(rv);
 }
