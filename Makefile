@@ -104,6 +104,8 @@ UKFS_SRCS = \
 CMD_SRCS = \
 	cmd/fsu_attr.c \
 	cmd/fsu_dirset.c \
+	cmd/fsu_fmt.c \
+	cmd/fsu_json.c \
 	cmd/fsu_mode.c \
 	cmd/fsu_mount.c \
 	cmd/fsu_util.c \
@@ -126,6 +128,7 @@ PROGS = \
 	fsu_mv \
 	fsu_rm \
 	fsu_rmdir \
+	fsu_stat \
 	fsu_touch \
 	fsu_write
 
@@ -133,6 +136,9 @@ fsu_ls_EXTRA = \
 	fsu_ls/cmp.c \
 	fsu_ls/print.c \
 	fsu_ls/util.c
+
+fsu_stat_EXTRA = \
+	fsu_stat/format.c
 
 fsu_ecp_EXTRA = \
 	fsu_ecp/ecp_get.c \
@@ -198,6 +204,7 @@ TESTS_SH = \
 	tests/cmd/t_fsu_put \
 	tests/cmd/t_fsu_rm \
 	tests/cmd/t_fsu_rmdir \
+	tests/cmd/t_fsu_stat \
 	tests/cmd/t_fsu_touch \
 	tests/cmd/t_fsu_write \
 	tests/cmd/t_model \

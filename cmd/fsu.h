@@ -143,6 +143,41 @@ size_t	fsu_data_run(const char *, size_t, size_t *);
 extern int fsu_verbose;		/* -v given */
 
 /*
+ * fsu_fmt.c: output shared by several programs.  fsu_modestr: the ten
+ * characters of ls -l into s[11]; fsu_humanize: a size in four
+ * characters or fewer (1.5K, 23M); fsu_username/fsu_groupname: the
+ * host's name of an id or NULL, looked up once; fsu_getblocksize: the
+ * BLOCKSIZE variable in bytes; BSD file flags by name and as the list of
+ * names fflagstostr(3) prints.
+ */
+#define FSU_UF_NODUMP		0x00000001
+#define FSU_UF_IMMUTABLE	0x00000002
+#define FSU_UF_APPEND		0x00000004
+#define FSU_UF_OPAQUE		0x00000008
+#define FSU_SF_ARCHIVED		0x00010000
+#define FSU_SF_IMMUTABLE	0x00020000
+#define FSU_SF_APPEND		0x00040000
+#define FSU_FLAGSTR_MAX		64	/* every name, commas, NUL */
+
+char	 fsu_typechar(mode_t);
+void	 fsu_modestr(mode_t, char *);
+void	 fsu_humanize(char *, size_t, uint64_t);
+const char *fsu_username(uint32_t);
+const char *fsu_groupname(uint32_t);
+uint64_t fsu_getblocksize(void);
+int	 fsu_flag_byname(const char *, uint32_t *);
+void	 fsu_flagstostr(uint32_t, char *, size_t);
+
+/*
+ * fsu_json.c: one JSON object per file on one line (name, path, type,
+ * mode, ..., times in nanoseconds, target, device numbers); bytes that
+ * are not UTF-8 are written as \udc80..\udcff (see fsu_json.c).
+ */
+void	 fsu_json_string(FILE *, const char *);
+void	 fsu_json_entry(FILE *, const char *, const char *,
+	    const struct ukfs_stat *, const char *);
+
+/*
  * fsu_attr.c: an attribute change (mode, owner, flags) applied to
  * operands with the -R -h -v options of chmod, chown and chflags.
  * fa_change(accpath, path, st, nofollow) changes one file (accpath is the

@@ -23,6 +23,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <getopt.h>
 #include <limits.h>
 #include <locale.h>
 #include <stdio.h>
@@ -35,8 +36,8 @@
 #include "ukfs.h"
 #include "ls.h"
 
-#define LS_OPTIONS	"1AaCcdFfhiklnpRrSsTtux"
-#define LS_USAGE	"[-" LS_OPTIONS "] [file ...]"
+#define LS_OPTIONS	"01AaCcdFfhiklnpRrSsTtux"
+#define LS_USAGE	"[-" LS_OPTIONS "] [--json] [file ...]"
 #define OUTBUF_SIZE	(64 * 1024)
 #define TARGET_MAX	4096
 
@@ -230,6 +231,26 @@ read_target(struct ls_entry *e, const char *path, struct ls_arena *a,
 	e->e_target = ls_arena_strdup(a, buf, (size_t)n);
 }
 
+/*
+ * --json: every attribute of the entry at path (stat'ed already into e;
+ * a symbolic link there was not followed).  Returns -1 after a message.
+ */
+static int
+read_xstat(struct ls_entry *e, const char *path, struct ls_arena *a,
+    const char *dir, const char *name)
+{
+	struct ukfs_stat us;
+
+	if (ukfs_xstat(fs, path, S_ISLNK(e->e_mode), &us) == -1) {
+		warnpath(dir, name);
+		return -1;
+	}
+	e->e_xstat = ls_arena_strdup(a, (const char *)&us, sizeof(us));
+	if (S_ISLNK(e->e_mode) && e->e_target == NULL)
+		read_target(e, path, a, dir, name);
+	return 0;
+}
+
 /* Whether a directory entry is shown with the -a/-A options given. */
 static int
 shown(const char *name)
@@ -270,6 +291,9 @@ add_dirent(struct entvec *ev, const struct ukfs_dirent *de, const char *kdir,
 	fill_stat(e, &st);
 	if (S_ISLNK(e->e_mode) && ls_opt.o_format == FMT_LONG)
 		read_target(e, path, &ev->ev_arena, dpath, e->e_name);
+	if (ls_opt.o_format == FMT_JSON && read_xstat(e, path,
+	    &ev->ev_arena, dpath, e->e_name) == -1)
+		ev->ev_n--;
 }
 
 /* Read the entries of the directory at kpath (shown as dpath). */
@@ -299,6 +323,8 @@ read_dir(const char *kpath, const char *dpath, struct entvec *ev)
 static void
 header(const char *dpath)
 {
+	if (ls_opt.o_format == FMT_NUL || ls_opt.o_format == FMT_JSON)
+		return;
 	if (printed)
 		putchar('\n');
 	ls_putname(dpath);
@@ -383,6 +409,7 @@ list_dir(const char *dpath, const struct stat *dst, uint64_t serial)
 		l.l_ents = ev_pointers(&ev);
 		l.l_n = ev.ev_n;
 		l.l_dir = 1;
+		l.l_path = dpath;
 		ls_sort(l.l_ents, l.l_n);
 		ls_print(&l);
 		if (ls_opt.o_recurse)
@@ -434,8 +461,10 @@ stat_operand(const char *name, struct ls_entry *e, struct ls_arena *a)
 	fill_stat(e, &st);
 	if (S_ISLNK(e->e_mode) && ls_opt.o_format == FMT_LONG)
 		read_target(e, kpath, a, NULL, name);
+	r = ls_opt.o_format == FMT_JSON ? read_xstat(e, kpath, a, NULL,
+	    name) : 0;
 	free(kpath);
-	return 0;
+	return r;
 }
 
 /* List a directory operand (and with -R the tree below it). */
@@ -488,6 +517,7 @@ list_operands(int argc, char **argv)
 		l.l_ents = ev_pointers(&files);
 		l.l_n = files.ev_n;
 		l.l_dir = 0;
+		l.l_path = NULL;
 		ls_sort(l.l_ents, l.l_n);
 		ls_print(&l);
 		free(l.l_ents);
@@ -525,14 +555,26 @@ termwidth(void)
 	return 80;
 }
 
+static const struct option long_options[] = {
+	{ "json",	no_argument,	NULL,	'J' },
+	{ NULL,		0,		NULL,	0 },
+};
+
 static void
 parse_options(int argc, char **argv)
 {
 	int ch, human = 0;
 
 	opterr = 0;
-	while ((ch = getopt(argc, argv, "+" LS_OPTIONS)) != -1) {
+	while ((ch = getopt_long(argc, argv, "+" LS_OPTIONS, long_options,
+	    NULL)) != -1) {
 		switch (ch) {
+		case '0':
+			ls_opt.o_format = FMT_NUL;
+			break;
+		case 'J':
+			ls_opt.o_format = FMT_JSON;
+			break;
 		case '1':
 			ls_opt.o_format = FMT_ONE;
 			break;
@@ -605,7 +647,10 @@ parse_options(int argc, char **argv)
 			ls_opt.o_format = FMT_ACROSS;
 			break;
 		default:
-			fsu_warnx("unknown option -- %c", optopt);
+			if (optopt != 0)
+				fsu_warnx("unknown option -- %c", optopt);
+			else
+				fsu_warnx("unknown option %s", argv[optind - 1]);
 			fsu_usage();
 		}
 	}
@@ -625,7 +670,7 @@ main(int argc, char **argv)
 	tty = isatty(STDOUT_FILENO);
 	ls_opt.o_format = tty ? FMT_COLUMNS : FMT_ONE;
 	ls_opt.o_nonprint = tty;
-	ls_opt.o_blocksize = ls_getblocksize();
+	ls_opt.o_blocksize = fsu_getblocksize();
 	parse_options(argc, argv);
 	argc -= optind;
 	argv += optind;
@@ -634,7 +679,8 @@ main(int argc, char **argv)
 	ls_opt.o_now = time(NULL);
 	if (ls_opt.o_dirplain)
 		ls_opt.o_recurse = 0;
-	needstat = ls_opt.o_format == FMT_LONG || ls_opt.o_blocks ||
+	needstat = ls_opt.o_format == FMT_LONG ||
+	    ls_opt.o_format == FMT_JSON || ls_opt.o_blocks ||
 	    ls_opt.o_classify || ls_opt.o_sort == SORT_TIME ||
 	    ls_opt.o_sort == SORT_SIZE;
 	needtype = ls_opt.o_recurse || ls_opt.o_slash;
