@@ -120,6 +120,7 @@ PROGS = \
 	fsu_chown \
 	fsu_cp \
 	fsu_ecp \
+	fsu_find \
 	fsu_ln \
 	fsu_ls \
 	fsu_mkdir \
@@ -136,6 +137,11 @@ fsu_ls_EXTRA = \
 	fsu_ls/cmp.c \
 	fsu_ls/print.c \
 	fsu_ls/util.c
+
+fsu_find_EXTRA = \
+	fsu_find/eval.c \
+	fsu_find/ls.c \
+	fsu_find/parse.c
 
 fsu_stat_EXTRA = \
 	fsu_stat/format.c
@@ -196,6 +202,7 @@ TESTS_SH = \
 	tests/cmd/t_fsu_chmod \
 	tests/cmd/t_fsu_chown \
 	tests/cmd/t_fsu_cp \
+	tests/cmd/t_fsu_find \
 	tests/cmd/t_fsu_get \
 	tests/cmd/t_fsu_ln \
 	tests/cmd/t_fsu_mkdir \

@@ -85,6 +85,7 @@ mode_t	fsu_umask(void);
 #define FSU_WALK_FOLLOW		0x01
 #define FSU_WALK_LOGICAL	0x02
 #define FSU_WALK_NOSTAT		0x04
+#define FSU_WALK_SLNONE		0x08	/* a dangling link followed: itself */
 
 #define FSU_W_F		1	/* not a directory */
 #define FSU_W_D		2	/* directory, before its entries */

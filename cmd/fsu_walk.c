@@ -35,6 +35,10 @@
  * image links them; only symbolic links followed with FSU_WALK_LOGICAL
  * lead into a directory again, as with BSD's tools.
  *
+ * With FSU_WALK_SLNONE, a symbolic link that FSU_WALK_FOLLOW or
+ * FSU_WALK_LOGICAL would follow but that points nowhere is visited as
+ * the link itself (FSU_W_F), as find -L shows it, instead of an error.
+ *
  * With FSU_WALK_NOSTAT, an entry whose directory entry gives its type
  * and that is not a directory (nor, with FSU_WALK_LOGICAL, a symbolic
  * link) is visited without a stat: we_st holds only its type and inode
@@ -380,7 +384,9 @@ walk_entry(struct walk *w, const char *accpath, const char *name,
 			bylink = S_ISLNK(st.st_mode);
 	}
 	if ((follow ? ukfs_stat(w->w_fs, accpath, &st) :
-	    ukfs_lstat(w->w_fs, accpath, &st)) == -1) {
+	    ukfs_lstat(w->w_fs, accpath, &st)) == -1 &&
+	    !(follow && errno == ENOENT && (w->w_flags & FSU_WALK_SLNONE) &&
+	    ukfs_lstat(w->w_fs, accpath, &st) == 0 && S_ISLNK(st.st_mode))) {
 		*rv |= visit(w, accpath, name, NULL, FSU_W_ERR, errno) &
 		    FSU_WALK_FAIL;
 		return;
