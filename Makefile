@@ -105,6 +105,7 @@ CMD_SRCS = \
 	cmd/fsu_attr.c \
 	cmd/fsu_dirset.c \
 	cmd/fsu_fmt.c \
+	cmd/fsu_inoset.c \
 	cmd/fsu_json.c \
 	cmd/fsu_mode.c \
 	cmd/fsu_mount.c \
@@ -119,6 +120,7 @@ PROGS = \
 	fsu_chmod \
 	fsu_chown \
 	fsu_cp \
+	fsu_du \
 	fsu_ecp \
 	fsu_find \
 	fsu_ln \
@@ -202,6 +204,7 @@ TESTS_SH = \
 	tests/cmd/t_fsu_chmod \
 	tests/cmd/t_fsu_chown \
 	tests/cmd/t_fsu_cp \
+	tests/cmd/t_fsu_du \
 	tests/cmd/t_fsu_find \
 	tests/cmd/t_fsu_get \
 	tests/cmd/t_fsu_ln \

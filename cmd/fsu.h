@@ -125,6 +125,16 @@ int	fsu_dirset_enter(struct fsu_dirset *, const struct stat *,
 	    const struct stat *, uint64_t, const char *, uint64_t *);
 void	fsu_dirset_leave(struct fsu_dirset *, const struct stat *);
 
+/*
+ * fsu_inoset.c: a set of files by (device, inode): fsu_inoset_add
+ * returns 1 for a file not in the set yet, 0 for one that was, -1 when
+ * out of memory.
+ */
+struct fsu_inoset;
+struct fsu_inoset *fsu_inoset_new(void);
+void	fsu_inoset_free(struct fsu_inoset *);
+int	fsu_inoset_add(struct fsu_inoset *, uint64_t, uint64_t);
+
 /* fsu_util.c */
 /* Print the prompt on stderr and read an answer; 1 for yes. */
 int	fsu_prompt(const char *, ...)

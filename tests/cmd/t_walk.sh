@@ -61,6 +61,35 @@ get_body() {
 	[ "$(find out -type f | wc -l)" -eq $LEVELS ] || atf_fail "files"
 }
 
+atf_test_case find
+find_head() {
+	atf_set "descr" "fsu_find walks each directory of a DAG once"
+	atf_set "require.progs" "makefs python3"
+}
+find_body() {
+	h_init
+	dag_img img
+	atf_check -s exit:1 -o save:out -e save:err fsu_find img / -name f
+	dups err
+	[ "$(wc -l <out)" -eq $LEVELS ] || atf_fail "files"
+	atf_check -s exit:1 -o save:out -e save:err fsu_find img -L / -type d
+	dups err
+	[ "$(wc -l <out)" -eq $((LEVELS + 1)) ] || atf_fail "directories"
+}
+
+atf_test_case du
+du_head() {
+	atf_set "descr" "fsu_du counts each directory of a DAG once"
+	atf_set "require.progs" "makefs python3"
+}
+du_body() {
+	h_init
+	dag_img img
+	atf_check -s exit:1 -o save:out -e save:err fsu_du img -a /
+	dups err
+	[ "$(grep -c '/f$' out)" -eq $LEVELS ] || atf_fail "files"
+}
+
 atf_test_case chmod
 chmod_head() {
 	atf_set "descr" "fsu_chmod -R changes each directory of a DAG once"
@@ -108,6 +137,8 @@ cycle_body() {
 atf_init_test_cases() {
 	atf_add_test_case ls
 	atf_add_test_case get
+	atf_add_test_case find
+	atf_add_test_case du
 	atf_add_test_case chmod
 	atf_add_test_case rm
 	atf_add_test_case cycle
