@@ -88,6 +88,7 @@ KERN_FFS_SRCS = \
 	kern/fs/ffs/ffs_bmap.c \
 	kern/fs/ffs/ffs_bswap.c \
 	kern/fs/ffs/ffs_dirops.c \
+	kern/fs/ffs/ffs_fsck.c \
 	kern/fs/ffs/ffs_inode.c \
 	kern/fs/ffs/ffs_lookup.c \
 	kern/fs/ffs/ffs_namei.c \
@@ -123,6 +124,7 @@ PROGS = \
 	fsu_du \
 	fsu_ecp \
 	fsu_find \
+	fsu_fsck \
 	fsu_ln \
 	fsu_ls \
 	fsu_mkdir \
@@ -187,8 +189,11 @@ TESTS_C_UKFS = \
 
 TESTS_C_FFS = \
 	tests/ffs/t_ffs \
-	tests/ffs/t_ffs_model \
 	tests/ffs/t_ffs_write
+
+# Tests over the table of file systems (tests/common/fstab).
+TESTS_C_FS = \
+	tests/fs/t_model
 
 TESTS_C_CMD = \
 	tests/cmd/h_fsu_stat \
@@ -219,10 +224,11 @@ TESTS_SH = \
 	tests/cmd/t_fsu_write \
 	tests/cmd/t_model \
 	tests/cmd/t_readonly \
-	tests/cmd/t_walk
+	tests/cmd/t_walk \
+	tests/fsck/t_fsu_fsck
 
 TESTS_C = $(TESTS_C_KERN) $(TESTS_C_BLK) $(TESTS_C_PART) $(TESTS_C_VFS) \
-	$(TESTS_C_UKFS) $(TESTS_C_FFS) $(TESTS_C_CMD)
+	$(TESTS_C_UKFS) $(TESTS_C_FFS) $(TESTS_C_FS) $(TESTS_C_CMD)
 
 # Every test directory has a Kyuafile; tests/Kyuafile includes them.
 KYUAFILES = tests/Kyuafile $(addsuffix Kyuafile,$(sort $(dir $(TESTS_C) \

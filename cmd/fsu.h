@@ -33,6 +33,17 @@
  */
 struct ukfs *fsu_mount(int *, char ***, int, const char *);
 
+/* The same options without the mount (fsu_fsck). */
+struct fsu_target {
+	const char	*ft_fstype;	/* -t, or NULL to detect */
+	const char	*ft_image;
+	const char	*ft_part;	/* -p or img%part%, or NULL */
+	const char	*ft_opts;	/* -o, or NULL */
+};
+void	fsu_options(int *, char ***, const char *, struct fsu_target *);
+void	fsu_open_failed(const struct fsu_target *, int)
+	    __attribute__((__noreturn__));
+
 /* Sync, unmount and release; returns 0, or 1 after printing the error. */
 int	fsu_unmount(struct ukfs *);
 

@@ -195,13 +195,18 @@ mount_failed(const char *image, const char *part, const char *fstype, int e)
 	exit(1);
 }
 
-struct ukfs *
-fsu_mount(int *argcp, char ***argvp, int flags, const char *usage)
+/*
+ * Parse the common options and the image operand, leaving the rest of
+ * argv to the program (argv[0] first, optind reset), as fsu_mount does,
+ * without mounting: for programs that work on the image another way.
+ */
+void
+fsu_options(int *argcp, char ***argvp, const char *usage,
+    struct fsu_target *t)
 {
 	const char *fstype, *opts, *part = NULL;
 	char **argv = *argvp, *image;
-	int argc = *argcp, ch, uflags = 0;
-	struct ukfs *fs;
+	int argc = *argcp, ch;
 
 	if ((progname = strrchr(argv[0], '/')) != NULL)
 		progname++;
@@ -247,19 +252,42 @@ fsu_mount(int *argcp, char ***argvp, int flags, const char *usage)
 	image = split_partition(fsu_image, &part);
 	if (fstype != NULL && fstype[0] == '\0')
 		fstype = NULL;
-	if (flags & FSU_RDONLY)
-		uflags |= UKFS_RDONLY;
-	if (fsu_verbose)
-		uflags |= UKFS_VERBOSE;
-	fs = ukfs_mount(fstype, image, part, uflags, opts);
-	if (fs == NULL)
-		mount_failed(image, part, fstype, errno);
-	fsu_fs = fs;
+	t->ft_fstype = fstype;
+	t->ft_image = image;
+	t->ft_part = part;
+	t->ft_opts = opts;
 	/* Hand the rest to the program, argv[0] first. */
 	argv--;
 	argv[0] = (*argvp)[0];
 	*argcp = argc + 1;
 	*argvp = argv;
 	optind = 0;
+}
+
+/* Say why the image could not be opened, and exit 1. */
+void
+fsu_open_failed(const struct fsu_target *t, int e)
+{
+	mount_failed(t->ft_image, t->ft_part, t->ft_fstype, e);
+	exit(1);
+}
+
+struct ukfs *
+fsu_mount(int *argcp, char ***argvp, int flags, const char *usage)
+{
+	struct fsu_target t;
+	struct ukfs *fs;
+	int uflags = 0;
+
+	fsu_options(argcp, argvp, usage, &t);
+	if (flags & FSU_RDONLY)
+		uflags |= UKFS_RDONLY;
+	if (fsu_verbose)
+		uflags |= UKFS_VERBOSE;
+	fs = ukfs_mount(t.ft_fstype, t.ft_image, t.ft_part, uflags,
+	    t.ft_opts);
+	if (fs == NULL)
+		mount_failed(t.ft_image, t.ft_part, t.ft_fstype, errno);
+	fsu_fs = fs;
 	return fs;
 }

@@ -24,7 +24,12 @@ struct mount;
 struct vnode;
 
 struct vnodeops;
+struct fsck_args;
 
+/*
+ * vfs_fsck (may be NULL): check and repair the file system on an opened
+ * device that is not mounted (sys/fsck.h).
+ */
 struct vfsops {
 	const char	*vfs_name;
 	const struct vnodeops *const *vfs_opv;	/* NULL-terminated */
@@ -35,6 +40,7 @@ struct vfsops {
 	int	(*vfs_statvfs)(struct mount *, struct kstatvfs *);
 	int	(*vfs_sync)(struct mount *, int);
 	int	(*vfs_loadvnode)(struct mount *, struct vnode *, ino_t);
+	int	(*vfs_fsck)(struct vnode *, struct fsck_args *);
 };
 
 struct mount {
@@ -77,6 +83,7 @@ int	vfs_sync(struct mount *);
 int	vfs_syncall(void);
 void	vfs_unmountall(void);
 int	vfs_probe(struct vnode *, const struct vfsops **);
+int	vfs_fsck(struct vnode *, const char *, struct fsck_args *);
 void	vfs_mountlist_add(struct mount *);
 void	vfs_mountlist_remove(struct mount *);
 

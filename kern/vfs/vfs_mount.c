@@ -14,6 +14,7 @@
  */
 #include "../sys/param.h"
 #include "../sys/buf.h"
+#include "../sys/fsck.h"
 #include "../sys/genfs.h"
 #include "../sys/kmem.h"
 #include "../sys/mount.h"
@@ -77,6 +78,35 @@ vfs_probe(struct vnode *devvp, const struct vfsops **vfsp)
 		}
 	}
 	return EFTYPE;
+}
+
+/*
+ * Check (and repair, as fa says) the file system of type fstype (NULL:
+ * detect it) on device vnode devvp, which must not be mounted.
+ */
+int
+vfs_fsck(struct vnode *devvp, const char *fstype, struct fsck_args *fa)
+{
+	const struct vfsops *vfs;
+	int error;
+
+	if ((error = vfs_devopen(devvp, fa->fa_mode == FSCK_NOWRITE)) != 0)
+		return error;
+	if (vfs_devbusy(devvp))
+		return EBUSY;
+	if (fstype != NULL && fstype[0] != '\0') {
+		if ((vfs = vfs_getopsbyname(fstype)) == NULL)
+			return ENODEV;
+	} else if ((error = vfs_probe(devvp, &vfs)) != 0) {
+		return error;
+	}
+	if (vfs->vfs_fsck == NULL)
+		return EOPNOTSUPP;
+	error = vfs->vfs_fsck(devvp, fa);
+	if (error == 0 && fa->fa_modified)
+		error = bflush(devvp);
+	binvalall(devvp);
+	return error;
 }
 
 /*

@@ -163,8 +163,8 @@ ffs_probe(struct vnode *devvp)
 	return error == 0 ? 0 : EFTYPE;
 }
 
-static void
-ump_free(struct ufsmount *ump)
+void
+ffs_ump_free(struct ufsmount *ump)
 {
 	if (ump->um_csp != NULL)
 		kmem_free(ump->um_csp, (size_t)ump->um_fs->fs_ncg *
@@ -200,8 +200,8 @@ ump_setup(struct ufsmount *ump)
 }
 
 /* Read and check the superblock of devvp into a new ufsmount. */
-static int
-ump_create(struct vnode *devvp, struct ufsmount **umpp)
+int
+ffs_ump_create(struct vnode *devvp, struct ufsmount **umpp)
 {
 	struct ufsmount *ump;
 	struct sbfound *sf;
@@ -247,7 +247,7 @@ ump_create(struct vnode *devvp, struct ufsmount **umpp)
 out_free:
 	if (sf != NULL)
 		kmem_free(sf, sizeof(*sf));
-	ump_free(ump);
+	ffs_ump_free(ump);
 	return error;
 }
 
@@ -380,8 +380,15 @@ sb_write(struct ufsmount *ump, bool clean)
 	return error;
 }
 
+/* Read the summary area into um_csp (fsck compares it). */
+int
+ffs_csum_read(struct ufsmount *ump)
+{
+	return csum_io(ump, false);
+}
+
 /* Summaries, then the superblock. */
-static int
+int
 ffs_sbupdate(struct ufsmount *ump, bool clean)
 {
 	int error;
@@ -451,15 +458,15 @@ ffs_mount(struct mount *mp, struct vnode *devvp, const char *opts)
 		mp->mnt_flag |= MNT_RDONLY;
 	if (hasopt(opts, "noatime"))
 		mp->mnt_flag |= MNT_NOATIME;
-	if ((error = ump_create(devvp, &ump)) != 0)
+	if ((error = ffs_ump_create(devvp, &ump)) != 0)
 		return error;
 	if ((error = ffs_mount_checkrw(mp, ump)) != 0) {
-		ump_free(ump);
+		ffs_ump_free(ump);
 		return error;
 	}
 	ump->um_rdonly = (mp->mnt_flag & MNT_RDONLY) != 0;
 	if (!ump->um_rdonly && (error = mount_rw(ump)) != 0) {
-		ump_free(ump);
+		ffs_ump_free(ump);
 		return error;
 	}
 	ump->um_mountp = mp;
@@ -506,7 +513,7 @@ ffs_unmount(struct mount *mp, int flags)
 				return error;
 		}
 	}
-	ump_free(ump);
+	ffs_ump_free(ump);
 	mp->mnt_data = NULL;
 	return error;
 }
@@ -632,4 +639,5 @@ const struct vfsops ffs_vfsops = {
 	.vfs_statvfs = ffs_statvfs,
 	.vfs_sync = ffs_sync,
 	.vfs_loadvnode = ffs_loadvnode,
+	.vfs_fsck = ffs_fsck,
 };
