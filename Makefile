@@ -121,6 +121,7 @@ PROGS = \
 	fsu_chmod \
 	fsu_chown \
 	fsu_cp \
+	fsu_df \
 	fsu_du \
 	fsu_ecp \
 	fsu_find \
@@ -209,6 +210,7 @@ TESTS_SH = \
 	tests/cmd/t_fsu_chmod \
 	tests/cmd/t_fsu_chown \
 	tests/cmd/t_fsu_cp \
+	tests/cmd/t_fsu_df \
 	tests/cmd/t_fsu_du \
 	tests/cmd/t_fsu_find \
 	tests/cmd/t_fsu_get \

@@ -50,6 +50,9 @@ int	fsu_unmount(struct ukfs *);
 /* Print the usage line (program name, common options, usage) and exit 1. */
 void	fsu_usage(void) __attribute__((__noreturn__));
 
+/* The image mounted by fsu_mount(), as given (without %partition%). */
+const char *fsu_image_name(void);
+
 /* Messages: "prog: msg[: strerror]" on stderr. */
 const char *fsu_progname(void);
 void	fsu_warn(const char *, ...) __attribute__((__format__(__printf__, 1, 2)));

@@ -31,6 +31,13 @@ fsu_progname(void)
 	return progname;
 }
 
+/* The image fsu_mount() mounted, as given (without a %partition%). */
+const char *
+fsu_image_name(void)
+{
+	return fsu_image != NULL ? fsu_image : "";
+}
+
 static void
 print_usage(FILE *f)
 {
