@@ -110,6 +110,7 @@ CMD_SRCS = \
 	cmd/fsu_json.c \
 	cmd/fsu_mode.c \
 	cmd/fsu_mount.c \
+	cmd/fsu_place.c \
 	cmd/fsu_util.c \
 	cmd/fsu_walk.c
 
@@ -120,6 +121,7 @@ PROGS = \
 	fsu_chgrp \
 	fsu_chmod \
 	fsu_chown \
+	fsu_cmp \
 	fsu_cp \
 	fsu_df \
 	fsu_du \
@@ -209,6 +211,7 @@ TESTS_SH = \
 	tests/cmd/t_fsu_chgrp \
 	tests/cmd/t_fsu_chmod \
 	tests/cmd/t_fsu_chown \
+	tests/cmd/t_fsu_cmp \
 	tests/cmd/t_fsu_cp \
 	tests/cmd/t_fsu_df \
 	tests/cmd/t_fsu_du \

@@ -44,6 +44,12 @@ void	fsu_options(int *, char ***, const char *, struct fsu_target *);
 void	fsu_open_failed(const struct fsu_target *, int)
 	    __attribute__((__noreturn__));
 
+/*
+ * Mount a second image (-I of fsu_ecp, fsu_cmp, fsu_diff), type
+ * detected; released by fsu_exit() too.  Exits on failure.
+ */
+struct ukfs *fsu_mount_second(const char *, int);
+
 /* Sync, unmount and release; returns 0, or 1 after printing the error. */
 int	fsu_unmount(struct ukfs *);
 
@@ -149,6 +155,23 @@ struct fsu_inoset *fsu_inoset_new(void);
 void	fsu_inoset_free(struct fsu_inoset *);
 int	fsu_inoset_add(struct fsu_inoset *, uint64_t, uint64_t);
 
+/*
+ * fsu_place.c: operands ":path" (in the image), "::path" (in the second
+ * image, -I) and host paths, and calls that take the file system a path
+ * is on (NULL: the host).
+ */
+const char *fsu_place(const char *, struct ukfs *, struct ukfs *,
+	    struct ukfs **);
+int	fsu_place_lstat(struct ukfs *, const char *, struct stat *);
+int	fsu_place_stat(struct ukfs *, const char *, struct stat *);
+int	fsu_place_open(struct ukfs *, const char *);
+ssize_t	fsu_place_read(struct ukfs *, int, void *, size_t);
+void	fsu_place_close(struct ukfs *, int);
+ssize_t	fsu_place_readlink(struct ukfs *, const char *, char *, size_t);
+int	fsu_place_flags(struct ukfs *, const char *, uint32_t *);
+char	**fsu_place_list(struct ukfs *, const char *, size_t *);
+void	fsu_place_freelist(char **);
+
 /* fsu_util.c */
 /* Print the prompt on stderr and read an answer; 1 for yes. */
 int	fsu_prompt(const char *, ...)
@@ -166,6 +189,12 @@ char	*fsu_basename(const char *);
 size_t	fsu_data_run(const char *, size_t, size_t *);
 
 extern int fsu_verbose;		/* -v given */
+/*
+ * The exit status of usage errors and of a failed mount: 1, or 2 for
+ * the programs whose status 1 means a difference (fsu_cmp, fsu_diff);
+ * set it before fsu_mount().
+ */
+extern int fsu_errstatus;
 
 /*
  * fsu_fmt.c: output shared by several programs.  fsu_modestr: the ten
