@@ -124,6 +124,7 @@ PROGS = \
 	fsu_cmp \
 	fsu_cp \
 	fsu_df \
+	fsu_diff \
 	fsu_du \
 	fsu_ecp \
 	fsu_find \
@@ -144,6 +145,9 @@ fsu_ls_EXTRA = \
 	fsu_ls/cmp.c \
 	fsu_ls/print.c \
 	fsu_ls/util.c
+
+fsu_diff_EXTRA = \
+	fsu_diff/text.c
 
 fsu_find_EXTRA = \
 	fsu_find/eval.c \
@@ -214,6 +218,7 @@ TESTS_SH = \
 	tests/cmd/t_fsu_cmp \
 	tests/cmd/t_fsu_cp \
 	tests/cmd/t_fsu_df \
+	tests/cmd/t_fsu_diff \
 	tests/cmd/t_fsu_du \
 	tests/cmd/t_fsu_find \
 	tests/cmd/t_fsu_get \

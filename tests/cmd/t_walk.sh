@@ -97,6 +97,19 @@ du_body() {
 	[ "$(grep -c '/f$' out)" -eq $LEVELS ] || atf_fail "files"
 }
 
+atf_test_case diff
+diff_head() {
+	atf_set "descr" "fsu_diff -r compares each directory of a DAG once"
+	atf_set "require.progs" "makefs python3"
+}
+diff_body() {
+	h_init
+	dag_img img
+	atf_check -s exit:2 -o empty -e save:err fsu_diff img -r :/ dagtree
+	# Each level: the second link, named on the image's side.
+	dups err
+}
+
 atf_test_case chmod
 chmod_head() {
 	atf_set "descr" "fsu_chmod -R changes each directory of a DAG once"
@@ -146,6 +159,7 @@ atf_init_test_cases() {
 	atf_add_test_case get
 	atf_add_test_case find
 	atf_add_test_case du
+	atf_add_test_case diff
 	atf_add_test_case chmod
 	atf_add_test_case rm
 	atf_add_test_case cycle
