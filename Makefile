@@ -161,7 +161,8 @@ fsu_ecp_EXTRA = \
 	fsu_ecp/ecp_get.c \
 	fsu_ecp/ecp_links.c \
 	fsu_ecp/ecp_put.c \
-	fsu_ecp/ecp_util.c
+	fsu_ecp/ecp_util.c \
+	fsu_ecp/ecp_xfer.c
 
 # Other names of programs: hard links to the binary, which looks at the
 # name it runs under (fsu_get and fsu_put are fsu_ecp).
@@ -234,6 +235,7 @@ TESTS_SH = \
 	tests/cmd/t_fsu_write \
 	tests/cmd/t_model \
 	tests/cmd/t_readonly \
+	tests/cmd/t_two_images \
 	tests/cmd/t_walk \
 	tests/fsck/t_fsu_fsck
 
