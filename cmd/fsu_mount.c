@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +28,12 @@ static struct ukfs *fsu_fs;
 static char *fsu_image;
 static struct ukfs *fsu_fs2;	/* the second image (fsu_mount_second) */
 static char *fsu_image2;
+static int fsu_relflags;		/* ukfs_release() flags */
+
+/* While fsu_prog_run runs a program: where fsu_exit goes back to. */
+static jmp_buf *batch_jmp;
+static int batch_status;
+static const char *batch_name;	/* the program's name, for usage */
 
 const char *
 fsu_progname(void)
@@ -44,6 +51,11 @@ fsu_image_name(void)
 static void
 print_usage(FILE *f)
 {
+	if (batch_jmp != NULL) {
+		fprintf(f, "%s: usage: %s%s%s\n", progname, batch_name,
+		    prog_usage[0] != '\0' ? " " : "", prog_usage);
+		return;
+	}
 	fprintf(f, "usage: %s [-t fstype] [-o mntopts] [-p partition] "
 	    "[-v] image%s%s\n", progname, prog_usage[0] != '\0' ? " " : "",
 	    prog_usage);
@@ -93,6 +105,10 @@ fsu_warnx(const char *fmt, ...)
 void
 fsu_exit(int status)
 {
+	if (batch_jmp != NULL) {
+		batch_status = status;
+		longjmp(*batch_jmp, 1);
+	}
 	if (fsu_fs2 != NULL && fsu_unmount(fsu_fs2) != 0)
 		status = fsu_errstatus;
 	if (fsu_fs != NULL && fsu_unmount(fsu_fs) != 0)
@@ -132,14 +148,17 @@ int
 fsu_unmount(struct ukfs *fs)
 {
 	const char *name = fsu_image;
+	int flags = 0;
 
-	if (fs == fsu_fs)
+	if (fs == fsu_fs) {
 		fsu_fs = NULL;
+		flags = fsu_relflags;
+	}
 	if (fs == fsu_fs2) {
 		fsu_fs2 = NULL;
 		name = fsu_image2;
 	}
-	if (ukfs_release(fs, 0) == -1) {
+	if (ukfs_release(fs, flags) == -1) {
 		fsu_warn("%s", name != NULL ? name : "image");
 		return 1;
 	}
@@ -209,6 +228,9 @@ mount_failed(const char *image, const char *part, const char *fstype, int e)
 	else if (e == EBUSY)
 		fsu_warnx("%s: image is busy (another command is changing "
 		    "it)", image);
+	else if (e == EBADMSG)
+		fsu_warnx("%s: the journal beside the image cannot be used "
+		    "(see above)", image);
 	else
 		fsu_warnx("%s: %s", image, strerror(e));
 }
@@ -300,6 +322,8 @@ fsu_mount(int *argcp, char ***argvp, int flags, const char *usage)
 	fsu_options(argcp, argvp, usage, &t);
 	if (flags & FSU_RDONLY)
 		uflags |= UKFS_RDONLY;
+	if (flags & FSU_JOURNALDATA)
+		uflags |= UKFS_JOURNALDATA;
 	if (fsu_verbose)
 		uflags |= UKFS_VERBOSE;
 	fs = ukfs_mount(t.ft_fstype, t.ft_image, t.ft_part, uflags,
@@ -316,8 +340,8 @@ fsu_mount(int *argcp, char ***argvp, int flags, const char *usage)
  * Mount a second image (fsu_ecp, fsu_cmp, fsu_diff -I): its type is
  * detected, "image%partition%" picks a partition, the mount options of
  * -o apply only to the first image.  flags as fsu_mount's.  The image
- * is released with the first one by fsu_exit().  Exits, releasing the
- * first image, on failure.
+ * is released with the first one by fsu_exit(), or at the end of the
+ * program under fsu_prog_run().  Ends the program (fsu_exit) on failure.
  */
 struct ukfs *
 fsu_mount_second(const char *arg, int flags)
@@ -329,6 +353,7 @@ fsu_mount_second(const char *arg, int flags)
 	if (fsu_fs2 != NULL)
 		fsu_errx(fsu_errstatus, "only one second image (-I) may be "
 		    "given");
+	free(fsu_image2);
 	if ((fsu_image2 = strdup(arg)) == NULL)
 		fsu_err(fsu_errstatus, NULL);
 	image = split_partition(fsu_image2, &part);
@@ -341,4 +366,58 @@ fsu_mount_second(const char *arg, int flags)
 		fsu_exit(fsu_errstatus);
 	}
 	return fsu_fs2;
+}
+
+void
+fsu_prog_main(const struct fsu_prog *p, int argc, char **argv)
+{
+	struct ukfs *fs;
+
+	fs = fsu_mount(&argc, &argv, p->fp_flags, p->fp_usage);
+	fsu_exit(p->fp_main(fs, argc, argv));
+}
+
+int
+fsu_prog_run(const struct fsu_prog *p, struct ukfs *fs, int argc,
+    char **argv, const char *label)
+{
+	const char *oname = progname, *ousage = prog_usage;
+	jmp_buf jb, *ojmp = batch_jmp;
+	volatile int status;
+	mode_t mask;
+
+	mask = umask(022);
+	(void)umask(mask);
+	progname = label;
+	prog_usage = p->fp_usage;
+	batch_name = p->fp_name;
+	batch_jmp = &jb;
+	optind = 0;
+	opterr = 1;
+	if (setjmp(jb) == 0)
+		status = p->fp_main(fs, argc, argv);
+	else
+		status = batch_status;
+	batch_jmp = ojmp;
+	if (fsu_fs2 != NULL && fsu_unmount(fsu_fs2) != 0 && status == 0)
+		status = fsu_errstatus;
+	fsu_errstatus = 1;
+	progname = oname;
+	prog_usage = ousage;
+	(void)umask(mask);
+	(void)ukfs_chdir(fs, "/");
+	fflush(stdout);
+	return status;
+}
+
+int
+fsu_inbatch(void)
+{
+	return batch_jmp != NULL;
+}
+
+void
+fsu_discard(void)
+{
+	fsu_relflags |= UKFS_RELFLAG_ABORT;
 }

@@ -166,6 +166,7 @@ cmp_main(struct ukfs *fs, int argc, char **argv)
 	uint64_t skip1 = 0, skip2 = 0;
 	int ch, rv;
 
+	fsu_errstatus = ERR_EXIT;
 	lflag = sflag = 0;
 	while ((ch = getopt(argc, argv, "+I:ls")) != -1) {
 		switch (ch) {
@@ -200,12 +201,18 @@ cmp_main(struct ukfs *fs, int argc, char **argv)
 	return rv;
 }
 
+const struct fsu_prog fsu_cmp_prog = {
+	.fp_name = "cmp",
+	.fp_flags = FSU_RDONLY,
+	.fp_usage = CMP_USAGE,
+	.fp_main = cmp_main,
+};
+
+#ifndef FSU_BATCH
 int
 main(int argc, char **argv)
 {
-	struct ukfs *fs;
-
 	fsu_errstatus = ERR_EXIT;
-	fs = fsu_mount(&argc, &argv, FSU_RDONLY, CMP_USAGE);
-	fsu_exit(cmp_main(fs, argc, argv));
+	fsu_prog_main(&fsu_cmp_prog, argc, argv);
 }
+#endif

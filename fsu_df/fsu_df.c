@@ -184,11 +184,17 @@ df_main(struct ukfs *fs, int argc, char **argv)
 	return rv;
 }
 
+const struct fsu_prog fsu_df_prog = {
+	.fp_name = "df",
+	.fp_flags = FSU_RDONLY,
+	.fp_usage = DF_USAGE,
+	.fp_main = df_main,
+};
+
+#ifndef FSU_BATCH
 int
 main(int argc, char **argv)
 {
-	struct ukfs *fs;
-
-	fs = fsu_mount(&argc, &argv, FSU_RDONLY, DF_USAGE);
-	fsu_exit(df_main(fs, argc, argv));
+	fsu_prog_main(&fsu_df_prog, argc, argv);
 }
+#endif

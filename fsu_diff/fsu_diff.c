@@ -372,6 +372,7 @@ diff_main(struct ukfs *fs, int argc, char **argv)
 	size_t no = 1;
 	int ch, rv;
 
+	fsu_errstatus = DIFF_TROUBLE;
 	memset(&r, 0, sizeof(r));
 	r.dr_opts[0] = '-';
 	while ((ch = getopt(argc, argv, "+I:qru")) != -1) {
@@ -406,7 +407,8 @@ diff_main(struct ukfs *fs, int argc, char **argv)
 	if ((r.dr_dirs[0] = fsu_dirset_new()) == NULL ||
 	    (r.dr_dirs[1] = fsu_dirset_new()) == NULL)
 		fsu_err(DIFF_TROUBLE, NULL);
-	setvbuf(stdout, NULL, _IOFBF, 64 * 1024);
+	if (!fsu_inbatch())
+		setvbuf(stdout, NULL, _IOFBF, 64 * 1024);
 	tzset();
 	if (S_ISDIR(a.ds_st.st_mode) && !S_ISDIR(b.ds_st.st_mode))
 		rv = into_dir(&r, &a, &b, 1);
@@ -419,12 +421,18 @@ diff_main(struct ukfs *fs, int argc, char **argv)
 	return rv;
 }
 
+const struct fsu_prog fsu_diff_prog = {
+	.fp_name = "diff",
+	.fp_flags = FSU_RDONLY,
+	.fp_usage = DIFF_USAGE,
+	.fp_main = diff_main,
+};
+
+#ifndef FSU_BATCH
 int
 main(int argc, char **argv)
 {
-	struct ukfs *fs;
-
 	fsu_errstatus = DIFF_TROUBLE;
-	fs = fsu_mount(&argc, &argv, FSU_RDONLY, DIFF_USAGE);
-	fsu_exit(diff_main(fs, argc, argv));
+	fsu_prog_main(&fsu_diff_prog, argc, argv);
 }
+#endif

@@ -264,11 +264,17 @@ du_main(struct ukfs *fs, int argc, char **argv)
 	return rv | r.dr_failed;
 }
 
+const struct fsu_prog fsu_du_prog = {
+	.fp_name = "du",
+	.fp_flags = FSU_RDONLY,
+	.fp_usage = DU_USAGE,
+	.fp_main = du_main,
+};
+
+#ifndef FSU_BATCH
 int
 main(int argc, char **argv)
 {
-	struct ukfs *fs;
-
-	fs = fsu_mount(&argc, &argv, FSU_RDONLY, DU_USAGE);
-	fsu_exit(du_main(fs, argc, argv));
+	fsu_prog_main(&fsu_du_prog, argc, argv);
 }
+#endif

@@ -150,7 +150,8 @@ find_main(struct ukfs *fs, int argc, char **argv)
 		fsu_usage();
 	memset(&r, 0, sizeof(r));
 	r.fr_expr = find_parse(fs, argc - i - npaths, argv + i + npaths);
-	setvbuf(stdout, NULL, _IOFBF, OUTBUF_SIZE);
+	if (!fsu_inbatch())
+		setvbuf(stdout, NULL, _IOFBF, OUTBUF_SIZE);
 	tzset();
 	for (; npaths > 0; npaths--, i++) {
 		if (argv[i][0] == '\0') {
@@ -170,6 +171,14 @@ find_main(struct ukfs *fs, int argc, char **argv)
 	return rv;
 }
 
+const struct fsu_prog fsu_find_prog = {
+	.fp_name = "find",
+	.fp_flags = 0,
+	.fp_usage = FIND_USAGE,
+	.fp_main = find_main,
+};
+
+#ifndef FSU_BATCH
 int
 main(int argc, char **argv)
 {
@@ -183,3 +192,4 @@ main(int argc, char **argv)
 	fs = fsu_mount(&argc, &argv, flags, FIND_USAGE);
 	fsu_exit(find_main(fs, argc, argv));
 }
+#endif

@@ -209,11 +209,17 @@ stat_main(struct ukfs *fs, int argc, char **argv)
 	return rv;
 }
 
+const struct fsu_prog fsu_stat_prog = {
+	.fp_name = "stat",
+	.fp_flags = FSU_RDONLY,
+	.fp_usage = STAT_USAGE,
+	.fp_main = stat_main,
+};
+
+#ifndef FSU_BATCH
 int
 main(int argc, char **argv)
 {
-	struct ukfs *fs;
-
-	fs = fsu_mount(&argc, &argv, FSU_RDONLY, STAT_USAGE);
-	fsu_exit(stat_main(fs, argc, argv));
+	fsu_prog_main(&fsu_stat_prog, argc, argv);
 }
+#endif
