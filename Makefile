@@ -134,8 +134,13 @@ UKFS_SRCS = \
 
 CMD_SRCS = \
 	cmd/fsu_attr.c \
+	cmd/fsu_dirset.c \
+	cmd/fsu_fmt.c \
+	cmd/fsu_inoset.c \
+	cmd/fsu_json.c \
 	cmd/fsu_mode.c \
 	cmd/fsu_mount.c \
+	cmd/fsu_place.c \
 	cmd/fsu_util.c \
 	cmd/fsu_walk.c
 
@@ -147,8 +152,13 @@ PROGS = \
 	fsu_chgrp \
 	fsu_chmod \
 	fsu_chown \
+	fsu_cmp \
 	fsu_cp \
+	fsu_df \
+	fsu_diff \
+	fsu_du \
 	fsu_ecp \
+	fsu_find \
 	fsu_fsck \
 	fsu_ln \
 	fsu_ls \
@@ -158,6 +168,7 @@ PROGS = \
 	fsu_mv \
 	fsu_rm \
 	fsu_rmdir \
+	fsu_stat \
 	fsu_touch \
 	fsu_write
 
@@ -166,11 +177,23 @@ fsu_ls_EXTRA = \
 	fsu_ls/print.c \
 	fsu_ls/util.c
 
+fsu_diff_EXTRA = \
+	fsu_diff/text.c
+
+fsu_find_EXTRA = \
+	fsu_find/eval.c \
+	fsu_find/ls.c \
+	fsu_find/parse.c
+
+fsu_stat_EXTRA = \
+	fsu_stat/format.c
+
 fsu_ecp_EXTRA = \
 	fsu_ecp/ecp_get.c \
 	fsu_ecp/ecp_links.c \
 	fsu_ecp/ecp_put.c \
-	fsu_ecp/ecp_util.c
+	fsu_ecp/ecp_util.c \
+	fsu_ecp/ecp_xfer.c
 
 # Other names of programs: hard links to the binary, which looks at the
 # name it runs under (fsu_get and fsu_put are fsu_ecp).
@@ -237,7 +260,12 @@ TESTS_SH = \
 	tests/cmd/t_fsu_chgrp \
 	tests/cmd/t_fsu_chmod \
 	tests/cmd/t_fsu_chown \
+	tests/cmd/t_fsu_cmp \
 	tests/cmd/t_fsu_cp \
+	tests/cmd/t_fsu_df \
+	tests/cmd/t_fsu_diff \
+	tests/cmd/t_fsu_du \
+	tests/cmd/t_fsu_find \
 	tests/cmd/t_fsu_get \
 	tests/cmd/t_fsu_ln \
 	tests/cmd/t_fsu_mkdir \
@@ -246,10 +274,13 @@ TESTS_SH = \
 	tests/cmd/t_fsu_put \
 	tests/cmd/t_fsu_rm \
 	tests/cmd/t_fsu_rmdir \
+	tests/cmd/t_fsu_stat \
 	tests/cmd/t_fsu_touch \
 	tests/cmd/t_fsu_write \
 	tests/cmd/t_model \
 	tests/cmd/t_readonly \
+	tests/cmd/t_two_images \
+	tests/cmd/t_walk \
 	tests/fsck/t_fsu_fsck \
 	tests/journal/t_journal
 
