@@ -222,6 +222,7 @@ TESTS_SH = \
 	tests/cmd/t_fsu_write \
 	tests/cmd/t_model \
 	tests/cmd/t_readonly \
+	tests/ext2fs/t_ext2fs \
 	tests/fsck/t_fsu_fsck
 
 TESTS_C = $(TESTS_C_KERN) $(TESTS_C_BLK) $(TESTS_C_PART) $(TESTS_C_VFS) \

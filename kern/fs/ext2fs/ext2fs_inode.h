@@ -77,7 +77,7 @@ struct e2mount {
 	uint64_t	em_blkerrors;	/* device's failed requests at mount */
 	uint64_t	em_freeblocks;	/* totals, kept current */
 	uint32_t	em_freeinodes;
-	uint8_t		*em_dirtygrp;	/* groups whose checksums are stale */
+	uint8_t		*em_grpstate;	/* GS_* of each group (ext2fs_alloc.c) */
 	uint32_t	em_lastdirgrp;	/* where the last directory went */
 };
 

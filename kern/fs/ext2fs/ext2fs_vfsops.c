@@ -163,8 +163,8 @@ static void
 ump_free(struct e2mount *ump)
 {
 	ext2fs_journal_free(ump);
-	if (ump->em_dirtygrp != NULL)
-		kmem_free(ump->em_dirtygrp, howmany(ump->em_ngroups, 8));
+	if (ump->em_grpstate != NULL)
+		kmem_free(ump->em_grpstate, ump->em_ngroups);
 	kmem_free(ump, sizeof(*ump));
 }
 
@@ -314,8 +314,8 @@ mount_rw(struct e2mount *ump)
 	struct ktimespec now;
 
 	ump->em_blkerrors = dev_errors(ump);
-	ump->em_dirtygrp = kmem_zalloc(howmany(ump->em_ngroups, 8));
-	if (ump->em_dirtygrp == NULL)
+	ump->em_grpstate = kmem_zalloc(ump->em_ngroups);
+	if (ump->em_grpstate == NULL)
 		return ENOMEM;
 	vfs_timestamp(&now);
 	ump->em_sb.s_mtime = e2le32((uint32_t)now.tv_sec);
