@@ -163,7 +163,7 @@ ext_bad(struct e2inode *ip, uint64_t blk, const char *what)
  */
 static int
 node_check(struct e2inode *ip, uint8_t *node, uint64_t blk, int depth,
-    uint64_t start, uint64_t end)
+    uint64_t start, uint64_t end, bool csumok)
 {
 	struct e2mount *ump = ip->i_ump;
 	struct ext4_extent_header *eh = hdr(node);
@@ -180,7 +180,7 @@ node_check(struct e2inode *ip, uint8_t *node, uint64_t blk, int depth,
 	    (depth >= 0 && e2le16(eh->eh_depth) != depth))
 		return ext_bad(ip, blk, "bad extent header depth");
 	depth = e2le16(eh->eh_depth);
-	if (blk != 0 && E2HAS_CSUM(ump)) {
+	if (blk != 0 && E2HAS_CSUM(ump) && !csumok) {
 		tail = (struct ext4_extent_tail *)(void *)(node +
 		    sizeof(*eh) + max * sizeof(struct ext4_extent));
 		if (e2le32(tail->et_checksum) != ext2fs_extent_csum(
@@ -219,7 +219,7 @@ rootnode(struct e2inode *ip)
 int
 ext2fs_ext_check_root(struct e2inode *ip)
 {
-	return node_check(ip, rootnode(ip), 0, -1, 0, EXT_LBLK_END);
+	return node_check(ip, rootnode(ip), 0, -1, 0, EXT_LBLK_END, true);
 }
 
 /* Read and check child block blk at depth, covering [start, end). */
@@ -231,9 +231,12 @@ node_read(struct e2inode *ip, uint64_t blk, int depth, uint64_t start,
 
 	if ((error = ext2fs_bread(ip->i_ump, blk, bpp)) != 0)
 		return error;
-	if ((error = node_check(ip, (*bpp)->b_data, blk, depth, start,
-	    end)) != 0)
+	error = node_check(ip, (*bpp)->b_data, blk, depth, start, end,
+	    ((*bpp)->b_flags & B_VERIFIED) != 0);
+	if (error != 0)
 		brelse(*bpp, 0);
+	else
+		(*bpp)->b_flags |= B_VERIFIED;
 	return error;
 }
 
