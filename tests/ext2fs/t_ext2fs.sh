@@ -7,8 +7,10 @@
 # images made by mke2fs, each command followed by e2fsck -fn, which must
 # find nothing; fsu_put of the tree must give what mke2fs -d gives.  A
 # hash tree directory of 50,000 entries is read, searched and changed.
-# Damaged images (tests/ext2fs/h_ext2.py) must be refused with a message
-# naming what is wrong, never crash.
+# A journal needing recovery (made with debugfs journal_write from the
+# blocks debugfs's own changes touched) is replayed in memory and must
+# show what those changes show.  Damaged images (tests/ext2fs/h_ext2.py)
+# must be refused with a message naming what is wrong, never crash.
 
 h_init() {
 	. "$(atf_get_srcdir)/../env.sh"
@@ -92,7 +94,7 @@ mksmall() {
 	ln "$1/small" "$1/d/hard"
 	mkfifo "$1/fifo"
 	chmod 4711 "$1/d/big"
-	touch -d '2001-02-03 04:05:06' "$1/small" "$1/d/big" "$1/sparse"
+	touch -d '2001-02-03 04:05:06' "$1/small" "$1/d/big"
 }
 
 atf_test_case read_ext2
@@ -632,10 +634,82 @@ bad_extents_body() {
 	atf_check -s exit:1 -e match:'bad extent' fsu_rm img /dir/big
 }
 
+# journal_blocks A B: debugfs commands journaling, one transaction, every
+# block of B that differs from A (but the superblock, which a reader
+# takes from its place).
+journal_blocks() {
+	python3 -c '
+import struct, sys
+a, b = open(sys.argv[1], "rb").read(), open(sys.argv[2], "rb").read()
+bs = 1024 << struct.unpack_from("<I", a, 1024 + 0x18)[0]
+print("jo -c")
+for n in range(1, len(a) // bs):
+    if a[n * bs:(n + 1) * bs] != b[n * bs:(n + 1) * bs] and n * bs != 1024:
+        open("blk.%d" % n, "wb").write(b[n * bs:(n + 1) * bs])
+        print("jw -b %d blk.%d" % (n, n))
+print("jc")
+' "$1" "$2"
+}
+
+atf_test_case journal_replay
+journal_replay_head() {
+	atf_set "descr" "a journal that needs recovery is replayed in memory" \
+	    "for reading (checksums v3 and none, revocations) and shows what" \
+	    "e2fsck's replay shows; read-write mounts are refused"
+	atf_set "require.progs" "mke2fs e2fsck debugfs python3"
+}
+journal_replay_body() {
+	h_init
+	mksmall tree nosparse
+	for opt in "-b 1024" "-b 4096 -O ^metadata_csum"; do
+		# shellcheck disable=SC2086
+		mke2 a.img 16M -t ext4 $opt -d tree
+		cp a.img b.img
+		# The changes, made directly on a copy.
+		atf_check -s exit:0 -o ignore -e ignore debugfs -w \
+		    -R "write tree/d/big /d/new" b.img
+		atf_check -s exit:0 -o ignore -e ignore debugfs -w \
+		    -R "mkdir /d/newdir" b.img
+		atf_check -s exit:0 -o ignore -e ignore debugfs -w \
+		    -R "rm /small" b.img
+		e2check b.img
+		# The same changes, only in the journal of the original.
+		journal_blocks a.img b.img >cmds
+		atf_check -s exit:0 -o ignore -e ignore debugfs -w -f cmds \
+		    a.img
+		atf_check -s exit:0 -o match:needs_recovery -e ignore \
+		    dumpe2fs -h a.img
+		e2list b.img / >want
+		"$(atf_get_srcdir)/../cmd/h_fsu_stat" -R a.img / 2>replay.err |
+		    dmask >got
+		atf_check -s exit:0 -o match:'replayed in memory' cat replay.err
+		same_list want got "the journal's changes and debugfs's"
+		atf_check -s exit:0 -o file:tree/d/big -e ignore fsu_cat a.img \
+		    /d/new
+		atf_check -s exit:1 -e match:'journal needs recovery.*refused' \
+		    fsu_mkdir a.img /x
+		# e2fsprogs replays it the same way (debugfs journal_run).
+		cp a.img c.img
+		atf_check -s exit:0 -o ignore -e ignore debugfs -w -R jr c.img
+		atf_check -s exit:0 -o not-match:needs_recovery -e ignore \
+		    dumpe2fs -h c.img
+		e2check c.img
+		e2list c.img / >fsck
+		same_list want fsck "e2fsprogs' replay and debugfs's changes"
+	done
+	# A revocation cancels what the journal held for a block.
+	mke2 a.img 16M -t ext4 -b 1024 -d tree
+	b=$(debugfs -R "bmap /small 0" a.img 2>/dev/null)
+	head -c 1024 /dev/zero | tr '\0' X >xblk
+	printf 'jo -c\njw -b %s xblk\njc\njo\njw -r %s\njc\n' "$b" "$b" >cmds
+	atf_check -s exit:0 -o ignore -e ignore debugfs -w -f cmds a.img
+	atf_check -s exit:0 -o inline:"small\n" -e ignore fsu_cat a.img /small
+}
+
 atf_test_case needs_recovery
 needs_recovery_head() {
-	atf_set "descr" "a journal that needs recovery: read-write mounts are" \
-	    "refused with a message"
+	atf_set "descr" "a damaged journal that needs recovery is refused" \
+	    "with a message"
 	atf_set "require.progs" "mke2fs debugfs python3"
 }
 needs_recovery_body() {
@@ -645,6 +719,13 @@ needs_recovery_body() {
 	mke2 img 16M -t ext4 -d tree
 	atf_check -s exit:0 python3 "$H_EXT2" img recover
 	atf_check -s exit:1 -e match:'journal needs recovery' fsu_mkdir img /d
+	# An empty journal: nothing to replay.
+	atf_check -s exit:0 -o inline:"a\n" -e match:'0 blocks' fsu_cat img /a
+	# A journal superblock that is not one.
+	j=$(debugfs -R "bmap <8> 0" img 2>/dev/null)
+	dd if=/dev/zero of=img bs=1024 seek="$j" count=1 conv=notrunc \
+	    2>/dev/null
+	atf_check -s exit:1 -e match:'journal: bad superblock' fsu_cat img /a
 }
 
 atf_init_test_cases() {
@@ -668,5 +749,6 @@ atf_init_test_cases() {
 	atf_add_test_case features
 	atf_add_test_case bad_checksums
 	atf_add_test_case bad_extents
+	atf_add_test_case journal_replay
 	atf_add_test_case needs_recovery
 }

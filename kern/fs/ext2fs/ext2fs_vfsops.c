@@ -19,16 +19,16 @@
  * flags; uninit_bg and metadata_csum (every checksum verified on read:
  * superblock, group descriptors, bitmaps, inodes, extent blocks,
  * directory blocks and hash tree nodes; a bad one is EIO naming the
- * object) and csum_seed.  A journal (has_journal) is fine when it is
- * empty; it is never written.
+ * object) and csum_seed.  A journal (has_journal) is never written; one
+ * that needs recovery is replayed in memory for a read-only mount
+ * (ext2fs_journal.c) and refuses a read-write one.
  *
  * Features and mounts.  An incompatible feature this driver does not
  * know, or one it knows and cannot read (compression, journal_dev,
  * dirdata, encrypt, casefold), refuses the mount, naming the feature.
  * Read-only compatible features it does not write (quota, bigalloc,
  * project, verity, orphan_present, ...) and the incompatible mmp and
- * ea_inode allow read-only mounts only.  A journal that needs recovery
- * refuses every mount (recovery is not done).  Read-write mounts (decided
+ * ea_inode allow read-only mounts only.  Read-write mounts (decided
  * in mount_checkrw() alone) are also refused for a file system that is
  * not clean (s_state) or has orphan inodes; they mark it not clean on
  * disk while mounted (s_state without EXT2_VALID_FS), and clean again at
