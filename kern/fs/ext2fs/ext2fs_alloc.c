@@ -467,6 +467,8 @@ try_group_block(struct e2mount *ump, uint32_t g, uint32_t goal,
 	count_blocks(ump, gd, -1);
 	ext2fs_gd_put(ump, g, gbp, gd, true);
 	*bnop = ext2fs_group_first(ump, g) + i;
+	/* For the device's journal (ordered mode). */
+	bnote_alloc(ump->em_devvp, E2FSBTODB(ump, *bnop), ump->em_bsize);
 	return 0;
 }
 
@@ -547,6 +549,8 @@ free_run(struct e2mount *ump, uint64_t b, uint32_t n)
 	for (i = 0; i < n; i++)
 		binval(ump->em_devvp, E2FSBTODB(ump, b + i),
 		    (int)ump->em_bsize);
+	bnote_free(ump->em_devvp, E2FSBTODB(ump, b), (int64_t)n <<
+	    ump->em_bshift);
 	return 0;
 }
 
