@@ -244,19 +244,32 @@ dxroot_write(struct e2inode *dp, struct buf *bp)
 	bdwrite(bp);
 }
 
-/* Read directory block lbn for a change: an ordinary block, checked. */
+/*
+ * Read directory block lbn for a change: an ordinary block whose every
+ * entry is checked (the changes below trust rec_len and name lengths).
+ */
 static int
 block_read(struct e2inode *dp, uint64_t lbn, struct buf **bpp,
     uint32_t *lenp)
 {
+	off_t base = (off_t)(lbn << dp->i_ump->em_bshift);
+	struct e2_dent de;
+	uint32_t pos;
 	int error, kind;
 
 	if ((error = ext2fs_dir_readblk(dp, lbn, bpp, lenp, &kind)) != 0)
 		return error;
 	if (kind != E2DB_LEAF) {
 		brelse(*bpp, 0);
-		return ext2fs_dir_bad(dp, (off_t)(lbn << dp->i_ump->em_bshift),
-		    "hash tree node where entries should be");
+		return ext2fs_dir_bad(dp, base, "hash tree node where entries "
+		    "should be");
+	}
+	for (pos = 0; pos < *lenp; pos += de.de_reclen) {
+		if ((error = ext2fs_dirent_check(dp, (uint8_t *)(*bpp)->b_data +
+		    pos, *lenp - pos, base + pos, &de)) != 0) {
+			brelse(*bpp, 0);
+			return error;
+		}
 	}
 	return 0;
 }
@@ -274,8 +287,12 @@ find_room_scan(struct e2inode *dp, uint32_t need, int64_t *lbnp)
 		if ((error = ext2fs_dir_readblk(dp, lbn, &bp, &len,
 		    &kind)) != 0)
 			return error;
-		free = kind == E2DB_LEAF ? ext2fs_dirblk_free(dp, bp->b_data,
-		    len) : 0;
+		brelse(bp, 0);
+		if (kind != E2DB_LEAF)
+			continue;
+		if ((error = block_read(dp, lbn, &bp, &len)) != 0)
+			return error;
+		free = ext2fs_dirblk_free(dp, bp->b_data, len);
 		brelse(bp, 0);
 		if (free >= need) {
 			*lbnp = (int64_t)lbn;
@@ -597,6 +614,11 @@ dx_flatten(struct e2inode *dp, uint64_t lbn, int levels)
 	ents = (const void *)((uint8_t *)bp->b_data + countoff);
 	count = e2le16(((const struct ext2_dx_countlimit *)(const void *)
 	    ents)->cl_count);
+	if (countoff + (uint64_t)count * sizeof(*ents) > ump->em_bsize) {
+		brelse(bp, 0);
+		return ext2fs_dir_bad(dp, (off_t)(lbn << ump->em_bshift),
+		    "bad hash tree node counts");
+	}
 	if (levels > 0 && count > 0) {
 		sz = count * sizeof(*kids);
 		if ((kids = kmem_alloc(sz)) == NULL) {
@@ -611,6 +633,12 @@ dx_flatten(struct e2inode *dp, uint64_t lbn, int levels)
 
 		/* Keep "." and "..": ".." now spans the block. */
 		rawent_get(ump, bp->b_data, &re);
+		if (re.re_reclen != EXT2_DIRSIZ(1)) {
+			brelse(bp, 0);
+			if (kids != NULL)
+				kmem_free(kids, sz);
+			return ext2fs_dir_bad(dp, 0, "bad hash tree root");
+		}
 		memset((uint8_t *)bp->b_data + 24, 0, ump->em_bsize - 24);
 		ext2fs_reclen_set(ump, (uint8_t *)bp->b_data + re.re_reclen,
 		    block_space(ump) - re.re_reclen);
