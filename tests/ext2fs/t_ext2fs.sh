@@ -305,6 +305,40 @@ for i in range(3000):
 	done
 }
 
+atf_test_case htree_split
+htree_split_head() {
+	atf_set "descr" "names added to a hash tree directory split its full" \
+	    "leaves and keep it indexed (e2fsck -fn clean)"
+	atf_set "require.progs" "mke2fs e2fsck debugfs python3"
+	atf_set "timeout" "600"
+}
+htree_split_body() {
+	h_init
+	mkbig 2000 4096
+	atf_check -s exit:0 -o save:before -e ignore debugfs \
+	    -R "htree_dump /big" img
+	mkdir add
+	python3 -c "
+for i in range(3000):
+    open('add/new-%d-%s' % (i, 'y' * (i % 50)), 'w').write(str(i))
+"
+	atf_check -s exit:0 fsu_put img -R add/. /big/
+	e2check img
+	atf_check -s exit:0 -o match:'Flags: 0x.*1...$' -e ignore sh -c \
+	    "debugfs -R 'stat /big' img 2>/dev/null | grep Flags"
+	n0=$(sed -n 's/.*(count): //p' before | head -n 1)
+	n1=$(debugfs -R "htree_dump /big" img 2>/dev/null |
+	    sed -n 's/.*(count): //p' | head -n 1)
+	[ "$n1" -gt "$n0" ] || atf_fail "no leaf was split ($n0, $n1 leaves)"
+	{ (cd tree/big && ls); (cd add && ls); } | sort >want
+	fsu_ls img /big >got
+	atf_check -s exit:0 cmp want got
+	for i in 1 777 2999; do
+		atf_check -s exit:0 -o inline:"$i" fsu_cat img \
+		    "/big/new-$i-$(printf "%0$((i % 50))d" 0 | tr 0 y)"
+	done
+}
+
 # The write sequence: every kind of change, e2fsck -fn after each.
 write_sequence() {
 	mke2 img 64M "$@"
@@ -737,6 +771,7 @@ atf_init_test_cases() {
 	atf_add_test_case times_ns
 	atf_add_test_case large_sparse
 	atf_add_test_case htree_50000
+	atf_add_test_case htree_split
 	atf_add_test_case write_ext2
 	atf_add_test_case write_ext3
 	atf_add_test_case write_ext4
