@@ -217,7 +217,15 @@ ext2fs_setsize(struct e2inode *ip, uint64_t size)
 void
 ext2fs_addblocks(struct e2inode *ip, int64_t n)
 {
-	ip->i_blocks += (uint64_t)(n << ip->i_ump->em_fsbtodb);
+	uint64_t units;
+
+	if (n >= 0) {
+		ip->i_blocks += (uint64_t)n << ip->i_ump->em_fsbtodb;
+	} else {
+		/* A count that would go below 0 was wrong on disk. */
+		units = (uint64_t)-n << ip->i_ump->em_fsbtodb;
+		ip->i_blocks = units > ip->i_blocks ? 0 : ip->i_blocks - units;
+	}
 	ip->i_flag |= IN_MODIFIED;
 }
 
