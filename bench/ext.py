@@ -8,9 +8,10 @@ Rows, each on the same data:
   cat:    fsu_cat of a 24 MiB file; debugfs -R cat; e2cp to standard
           output.  Output goes through a pipe for every tool.
   put:    fsu_put -pR (owners too, as mke2fs -d) of the 1,500-file tree
-          of put.py (40 MiB) into an empty 128 MiB ext4 image made beforehand by mke2fs (hyperfine
-          --prepare copies it in place, outside the timing); mke2fs -d
-          building the image from the tree; mke2fs then fsu_put.
+          of put.py (40 MiB) into an empty 128 MiB ext4 image made
+          beforehand by mke2fs (hyperfine --prepare copies it in place,
+          outside the timing); mke2fs -d building the image from the
+          tree; mke2fs then fsu_put.
   usr:    the same for BENCH_TREE (default /usr/share, about 66,000
           entries): fsu_put -R into an empty image against mke2fs -d.
 fsu_put's images are checked with e2fsck -fn and must list as mke2fs's.

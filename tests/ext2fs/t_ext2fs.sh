@@ -232,8 +232,8 @@ large_sparse_body() {
 		atf_check -s exit:0 -o inline:"headtail" sh -c \
 		    "{ fsu_cat img /huge | head -c 4; fsu_cat img /huge |
 		    tail -c 4; }"
-		fsu_cat img /huge | dd bs=1M skip=4000 count=1 iflag=fullblock of=mid \
-		    2>/dev/null
+		fsu_cat img /huge | dd bs=1M skip=4000 count=1 \
+		    iflag=fullblock of=mid 2>/dev/null
 		head -c 1048576 /dev/zero >zero
 		atf_check -s exit:0 cmp mid zero
 	done
@@ -278,7 +278,8 @@ htree_50000_body() {
 		# Looked up one by one (through the index).
 		for i in 00000 00123 04567 31337 49999; do
 			n=$(cd tree/big && echo name-$i-*)
-			atf_check -s exit:0 -o match:"$n" fsu_ls img -l "/big/$n"
+			atf_check -s exit:0 -o match:"$n" fsu_ls img -l \
+			    "/big/$n"
 		done
 		atf_check -s exit:1 -e match:'No such file' fsu_ls img \
 		    /big/name-50001-
@@ -602,7 +603,8 @@ features_body() {
 	damaged
 	cp img good.img
 	atf_check -s exit:0 python3 "$H_EXT2" img incompat 24
-	atf_check -s exit:1 -e match:'unsupported incompatible feature: FEATURE_I24' \
+	atf_check -s exit:1 \
+	    -e match:'unsupported incompatible feature: FEATURE_I24' \
 	    fsu_ls img /
 	cp good.img img
 	atf_check -s exit:0 python3 "$H_EXT2" img incompat 16
@@ -638,7 +640,8 @@ bad_checksums_body() {
 	    fsu_cat img /file
 	cp good.img img
 	atf_check -s exit:0 python3 "$H_EXT2" img dircsum /dir
-	atf_check -s exit:1 -e match:'directory inode 1[0-9].*bad directory block checksum' \
+	atf_check -s exit:1 \
+	    -e match:'directory inode 1[0-9].*bad directory block checksum' \
 	    fsu_ls img /dir
 	cp good.img img
 	atf_check -s exit:0 python3 "$H_EXT2" img bbitmap 0
@@ -658,12 +661,14 @@ bad_extents_body() {
 	damaged
 	cp img good.img
 	atf_check -s exit:0 python3 "$H_EXT2" img extmagic /dir/big
-	atf_check -s exit:1 -e match:'inode 1[0-9]: extent tree root: bad extent header magic' \
+	atf_check -s exit:1 \
+	    -e match:'inode 1[0-9]: extent tree root: bad extent header magic' \
 	    fsu_cat img /dir/big
 	atf_check -s exit:0 -o inline:"hello\n" fsu_cat img /file
 	cp good.img img
 	atf_check -s exit:0 python3 "$H_EXT2" img extlen /dir/big 30000
-	atf_check -s exit:1 -e match:'inode 1[0-9]: extent tree root: bad extent' \
+	atf_check -s exit:1 \
+	    -e match:'inode 1[0-9]: extent tree root: bad extent' \
 	    fsu_cat img /dir/big
 	atf_check -s exit:1 -e match:'bad extent' fsu_rm img /dir/big
 }

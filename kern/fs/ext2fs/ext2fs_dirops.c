@@ -388,7 +388,7 @@ enter_block(struct e2inode *dp, uint64_t lbn, const char *name, size_t len,
 struct splitent {
 	uint32_t	se_hash;
 	uint32_t	se_minor;
-	uint32_t	se_off;		/* in the copy; UINT32_MAX: the new entry */
+	uint32_t	se_off;	/* in the copy; UINT32_MAX: the new entry */
 };
 
 static int

@@ -78,7 +78,8 @@ eidx(uint8_t *node, int i)
 static uint64_t
 ex_pblk(const struct ext4_extent *ex)
 {
-	return e2le32(ex->ee_start_lo) | (uint64_t)e2le16(ex->ee_start_hi) << 32;
+	return e2le32(ex->ee_start_lo) |
+	    (uint64_t)e2le16(ex->ee_start_hi) << 32;
 }
 
 static void
@@ -328,7 +329,8 @@ path_find(struct e2inode *ip, uint64_t lbn, struct ext_path *p)
 		n = e2le16(hdr(node)->eh_entries);
 		if (n == 0) {
 			path_release(ip, p);
-			return ext_bad(ip, p->p_lv[d].l_blk, "empty index node");
+			return ext_bad(ip, p->p_lv[d].l_blk,
+			    "empty index node");
 		}
 		i = MAX(node_search(node, depth - d, lbn), 0);
 		p->p_lv[d].l_idx = i;

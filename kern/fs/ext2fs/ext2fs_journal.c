@@ -360,7 +360,7 @@ do_descriptor(struct e2mount *ump, struct e2_replay *jr, enum jpass pass,
 		}
 		r = rev_get(jr, t.t_blk);
 		if (r >= 0 && (int32_t)((uint32_t)r - seq) >= 0)
-			continue;	/* revoked at this transaction or later */
+			continue; /* revoked at this transaction or later */
 		if ((error = ent_put(ump, jr, t.t_blk, seq, jr->jr_buf,
 		    (t.t_flags & JBD2_FLAG_ESCAPE) != 0)) != 0)
 			break;

@@ -233,8 +233,8 @@ ext2fs_dir_readblk(struct e2inode *dp, uint64_t lbn, struct buf **bpp,
 	if (ext2fs_isindexed(dp)) {
 		if (lbn == 0)
 			kind = E2DB_DXROOT;
-		else if (d->d_ino == 0 && ext2fs_reclen_get(ump, d->d_reclen) == bs &&
-		    d->d_namlen == 0)
+		else if (d->d_ino == 0 && d->d_namlen == 0 &&
+		    ext2fs_reclen_get(ump, d->d_reclen) == bs)
 			kind = E2DB_DXNODE;
 	}
 	*kindp = kind;
