@@ -650,6 +650,11 @@ convert_uninit(struct e2inode *ip, struct ext_path *p, uint64_t lbn,
 	int error;
 
 	*bnop = pb + off;
+	if (len > 1 && ip->i_ump->em_freeblocks < 2 * ((uint64_t)p->p_depth +
+	    2)) {
+		path_release(ip, p);
+		return ENOSPC;	/* two inserts may split (see above) */
+	}
 	mark_dirty(ip, p, p->p_depth);
 	if (len == 1) {
 		ex_set(ex, s, pb, 1, false);
@@ -706,6 +711,13 @@ ext2fs_ext_alloc(struct e2inode *ip, uint64_t lbn, bool meta, uint64_t *bnop)
 	}
 	goal = alloc_goal(&p, lbn);
 	path_release(ip, &p);
+	/*
+	 * The block, and a new node at every level and one above the root
+	 * if the insert splits all the way: no ENOSPC half way through a
+	 * split, which would lose the extents moved to a new node.
+	 */
+	if (ump->em_freeblocks < (uint64_t)p.p_depth + 3)
+		return ENOSPC;
 	if ((error = ext2fs_blkalloc(ip, goal, meta, bnop)) != 0)
 		return error;
 	if ((error = ext_insert(ip, (uint32_t)lbn, *bnop, 1, false)) != 0) {
