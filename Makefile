@@ -281,6 +281,7 @@ TESTS_SH = \
 	tests/cmd/t_readonly \
 	tests/cmd/t_two_images \
 	tests/cmd/t_walk \
+	tests/ext2fs/t_ext2fs \
 	tests/fsck/t_fsu_fsck \
 	tests/journal/t_journal
 

@@ -237,6 +237,7 @@ bread(struct vnode *vp, daddr_t blkno, int size, struct buf **bpp)
 	if ((error = getblk(vp, blkno, size, &bp)) != 0)
 		return error;
 	if ((bp->b_flags & B_DONE) == 0) {
+		bp->b_flags &= ~B_VERIFIED;
 		if ((error = buf_io(bp, BLK_READ)) != 0) {
 			brelse(bp, BC_INVAL);
 			return error;

@@ -19,10 +19,11 @@
  *
  * Checksums of a changed group (its descriptor, and with metadata_csum
  * its bitmaps' checksums kept in the descriptor) are not recomputed on
- * every change: the group is marked in em_dirtygrp and
+ * every change: the group is marked GS_STALE in em_grpstate and
  * ext2fs_flush_groups() settles them all before the superblock is
- * written (at sync and unmount).  A group's stored checksums are not
- * verified while it is marked.
+ * written (at sync and unmount).  A bitmap's checksum is verified the
+ * first time the bitmap is read (GS_BBOK, GS_IBOK), before any change;
+ * a stale descriptor's own checksum is not verified.
  *
  * Policies (simple, documented): a file's blocks are allocated at a goal
  * (the block after the file's previous block, else the start of its
@@ -142,10 +143,15 @@ gd_flags(const struct e2mount *ump, const struct ext2_gd *gd)
 	return e2le16(gd->bg_flags);
 }
 
+/* em_grpstate bits of a group. */
+#define GS_STALE	0x01	/* the stored checksums are to be redone */
+#define GS_BBOK		0x02	/* the block bitmap was checked */
+#define GS_IBOK		0x04	/* the inode bitmap was checked */
+
 static bool
 group_isdirty(const struct e2mount *ump, uint32_t g)
 {
-	return ump->em_dirtygrp != NULL && isset(ump->em_dirtygrp, g);
+	return ump->em_grpstate != NULL && (ump->em_grpstate[g] & GS_STALE);
 }
 
 /* Is [b, b + n) inside group g (or, with flex_bg, the file system)? */
@@ -213,7 +219,7 @@ ext2fs_gd_get(struct e2mount *ump, uint32_t g, struct buf **bpp,
 static void
 group_setdirty(struct e2mount *ump, uint32_t g)
 {
-	setbit(ump->em_dirtygrp, g);
+	ump->em_grpstate[g] |= GS_STALE;
 	ump->em_fmod = true;
 }
 
@@ -303,11 +309,15 @@ bitmap_get(struct e2mount *ump, uint32_t g, struct ext2_gd *gd, bool inode,
 			brelse(*bpp, BC_INVAL);
 			return error;
 		}
+		/* Built here: its checksum is computed when it is written. */
+		if (ump->em_grpstate != NULL)
+			ump->em_grpstate[g] |= inode ? GS_IBOK : GS_BBOK;
 		return 0;
 	}
 	if ((error = ext2fs_bread(ump, blk, bpp)) != 0)
 		return error;
-	if (!E2HAS_CSUM(ump) || group_isdirty(ump, g))
+	if (!E2HAS_CSUM(ump) || ump->em_grpstate == NULL ||
+	    (ump->em_grpstate[g] & (inode ? GS_IBOK : GS_BBOK)))
 		return 0;
 	if (inode)
 		stored = e2le16(gd->bg_inode_bitmap_csum_lo) | (gd_big(ump) ?
@@ -323,6 +333,7 @@ bitmap_get(struct e2mount *ump, uint32_t g, struct ext2_gd *gd, bool inode,
 		return group_bad(ump, g, inode ? "bad inode bitmap checksum" :
 		    "bad block bitmap checksum");
 	}
+	ump->em_grpstate[g] |= inode ? GS_IBOK : GS_BBOK;
 	return 0;
 }
 
@@ -339,10 +350,10 @@ ext2fs_flush_groups(struct e2mount *ump)
 	uint32_t g, c;
 	int error;
 
-	if (ump->em_dirtygrp == NULL)
+	if (ump->em_grpstate == NULL)
 		return 0;
 	for (g = 0; g < ump->em_ngroups; g++) {
-		if (!isset(ump->em_dirtygrp, g))
+		if (!(ump->em_grpstate[g] & GS_STALE))
 			continue;
 		if ((error = ext2fs_gd_get(ump, g, &bp, &gd)) != 0)
 			return error;
@@ -367,7 +378,7 @@ ext2fs_flush_groups(struct e2mount *ump)
 		}
 		if (E2HAS_GDTCSUM(ump))
 			gd->bg_checksum = e2le16(ext2fs_gd_csum(ump, g, gd));
-		clrbit(ump->em_dirtygrp, g);
+		ump->em_grpstate[g] &= ~GS_STALE;
 		bdwrite(bp);
 	}
 	return 0;
@@ -456,6 +467,8 @@ try_group_block(struct e2mount *ump, uint32_t g, uint32_t goal,
 	count_blocks(ump, gd, -1);
 	ext2fs_gd_put(ump, g, gbp, gd, true);
 	*bnop = ext2fs_group_first(ump, g) + i;
+	/* For the device's journal (ordered mode). */
+	bnote_alloc(ump->em_devvp, E2FSBTODB(ump, *bnop), ump->em_bsize);
 	return 0;
 }
 
@@ -536,6 +549,8 @@ free_run(struct e2mount *ump, uint64_t b, uint32_t n)
 	for (i = 0; i < n; i++)
 		binval(ump->em_devvp, E2FSBTODB(ump, b + i),
 		    (int)ump->em_bsize);
+	bnote_free(ump->em_devvp, E2FSBTODB(ump, b), (int64_t)n <<
+	    ump->em_bshift);
 	return 0;
 }
 

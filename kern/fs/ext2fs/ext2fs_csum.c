@@ -82,10 +82,14 @@ ext2fs_crc32c(uint32_t crc, const void *buf, size_t len)
 		    (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24);
 		hi = (uint32_t)p[4] | (uint32_t)p[5] << 8 |
 		    (uint32_t)p[6] << 16 | (uint32_t)p[7] << 24;
-		crc = crc32c_tab[7][lo & 0xff] ^ crc32c_tab[6][(lo >> 8) & 0xff] ^
-		    crc32c_tab[5][(lo >> 16) & 0xff] ^ crc32c_tab[4][lo >> 24] ^
-		    crc32c_tab[3][hi & 0xff] ^ crc32c_tab[2][(hi >> 8) & 0xff] ^
-		    crc32c_tab[1][(hi >> 16) & 0xff] ^ crc32c_tab[0][hi >> 24];
+		crc = crc32c_tab[7][lo & 0xff] ^
+		    crc32c_tab[6][(lo >> 8) & 0xff] ^
+		    crc32c_tab[5][(lo >> 16) & 0xff] ^
+		    crc32c_tab[4][lo >> 24] ^
+		    crc32c_tab[3][hi & 0xff] ^
+		    crc32c_tab[2][(hi >> 8) & 0xff] ^
+		    crc32c_tab[1][(hi >> 16) & 0xff] ^
+		    crc32c_tab[0][hi >> 24];
 		p += 8;
 		len -= 8;
 	}

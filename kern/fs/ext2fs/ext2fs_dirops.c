@@ -17,12 +17,14 @@
  * or, for the first entry of a block, leaves an unused entry.
  *
  * Hash tree directories.  A new name goes into the leaf the index names
- * for its hash when that leaf has room, which keeps the tree valid;
- * removing a name from a leaf keeps it valid too.  When the leaf is full,
- * the index is dropped instead (the choice e2fsck accepts: the tree's
- * blocks are rewritten as ordinary blocks, "." and ".." in block 0 and
- * an empty entry in each index block, and EXT2_INDEX_FL is cleared), and
- * the directory is linear from then on; e2fsck -D can index it again.
+ * for its hash; a full leaf is split in two by hash (dx_split), with a new
+ * index entry in the index block above it.  Removing a name from a leaf
+ * keeps the tree valid too.  When the index block above a full leaf is
+ * full itself, the index is dropped instead (the choice e2fsck accepts:
+ * the tree's blocks are rewritten as ordinary blocks, "." and ".." in
+ * block 0 and an empty entry in each index block, and EXT2_INDEX_FL is
+ * cleared), and the directory is linear from then on; e2fsck -D can
+ * index it again.
  *
  * Directories with inline data are not changed by this driver (EROFS
  * with a message); the rest of such a file system is writable.
@@ -228,35 +230,51 @@ block_insert(struct e2inode *dp, uint8_t *blk, uint32_t len, off_t base,
 	panic("ext2fs: block_insert: no room after compaction");
 }
 
-/* Write back a changed hash tree root (its checksum is in its dx tail). */
+/*
+ * Write back a changed hash tree node (root: countoff 32, interior node:
+ * 8), with the checksum of its dx tail.
+ */
 static void
-dxroot_write(struct e2inode *dp, struct buf *bp)
+dxnode_write(struct e2inode *dp, struct buf *bp, uint32_t countoff)
 {
 	uint8_t *p = bp->b_data;
-	struct ext2_dx_countlimit *cl = (void *)(p + 32);
+	struct ext2_dx_countlimit *cl = (void *)(p + countoff);
 	struct ext2_dx_tail *t;
 
 	if (E2HAS_CSUM(dp->i_ump)) {
-		t = (void *)(p + 32 + e2le16(cl->cl_limit) * 8);
+		t = (void *)(p + countoff + e2le16(cl->cl_limit) * 8);
 		t->dt_checksum = e2le32(ext2fs_dxnode_csum(dp->i_csumseed, p,
-		    32, e2le16(cl->cl_count), t));
+		    countoff, e2le16(cl->cl_count), t));
 	}
 	bdwrite(bp);
 }
 
-/* Read directory block lbn for a change: an ordinary block, checked. */
+/*
+ * Read directory block lbn for a change: an ordinary block whose every
+ * entry is checked (the changes below trust rec_len and name lengths).
+ */
 static int
 block_read(struct e2inode *dp, uint64_t lbn, struct buf **bpp,
     uint32_t *lenp)
 {
+	off_t base = (off_t)(lbn << dp->i_ump->em_bshift);
+	struct e2_dent de;
+	uint32_t pos;
 	int error, kind;
 
 	if ((error = ext2fs_dir_readblk(dp, lbn, bpp, lenp, &kind)) != 0)
 		return error;
 	if (kind != E2DB_LEAF) {
 		brelse(*bpp, 0);
-		return ext2fs_dir_bad(dp, (off_t)(lbn << dp->i_ump->em_bshift),
-		    "hash tree node where entries should be");
+		return ext2fs_dir_bad(dp, base, "hash tree node where entries "
+		    "should be");
+	}
+	for (pos = 0; pos < *lenp; pos += de.de_reclen) {
+		if ((error = ext2fs_dirent_check(dp, (uint8_t *)(*bpp)->b_data +
+		    pos, *lenp - pos, base + pos, &de)) != 0) {
+			brelse(*bpp, 0);
+			return error;
+		}
 	}
 	return 0;
 }
@@ -274,8 +292,12 @@ find_room_scan(struct e2inode *dp, uint32_t need, int64_t *lbnp)
 		if ((error = ext2fs_dir_readblk(dp, lbn, &bp, &len,
 		    &kind)) != 0)
 			return error;
-		free = kind == E2DB_LEAF ? ext2fs_dirblk_free(dp, bp->b_data,
-		    len) : 0;
+		brelse(bp, 0);
+		if (kind != E2DB_LEAF)
+			continue;
+		if ((error = block_read(dp, lbn, &bp, &len)) != 0)
+			return error;
+		free = ext2fs_dirblk_free(dp, bp->b_data, len);
 		brelse(bp, 0);
 		if (free >= need) {
 			*lbnp = (int64_t)lbn;
@@ -354,6 +376,204 @@ enter_block(struct e2inode *dp, uint64_t lbn, const char *name, size_t len,
 }
 
 /*
+ * Splitting a full hash tree leaf.  The leaf's entries and the new one
+ * are sorted by hash; the upper half (by bytes) moves to a new block at
+ * the end of the directory, and an index entry for it goes into the
+ * leaf's index block right after the leaf's own.  When the split falls
+ * inside a run of equal hashes, the new key carries the continuation bit
+ * (bit 0), as the format wants.  *donep stays false (and nothing is
+ * changed) when the index block is full or the key would not fit between
+ * its neighbours: the caller drops the index then.
+ */
+struct splitent {
+	uint32_t	se_hash;
+	uint32_t	se_minor;
+	uint32_t	se_off;	/* in the copy; UINT32_MAX: the new entry */
+};
+
+static int
+splitent_cmp(const void *a, const void *b)
+{
+	const struct splitent *x = a, *y = b;
+
+	if (x->se_hash != y->se_hash)
+		return x->se_hash < y->se_hash ? -1 : 1;
+	if (x->se_minor != y->se_minor)
+		return x->se_minor < y->se_minor ? -1 : 1;
+	return 0;
+}
+
+/* Lay entries v[from, to) out in a fresh block of len entry bytes. */
+static void
+split_fill(struct e2inode *dp, uint8_t *blk, uint32_t len,
+    const struct splitent *v, uint32_t from, uint32_t to, const uint8_t *copy,
+    const char *name, size_t nlen, ino_t ino, uint8_t dt)
+{
+	const struct ext2_dirent *d;
+	uint32_t i, pos = 0, size;
+
+	block_clear(dp, blk, len);
+	for (i = from; i < to; i++) {
+		if (v[i].se_off == UINT32_MAX) {
+			size = (uint32_t)EXT2_DIRSIZ(nlen);
+			entry_write(dp, blk + pos, (uint32_t)ino, i + 1 == to ?
+			    len - pos : size, dt, name, nlen);
+		} else {
+			d = (const void *)(copy + v[i].se_off);
+			size = EXT2_DIRSIZ(d->d_namlen);
+			memcpy(blk + pos, d, size);
+			ext2fs_reclen_set(dp->i_ump, blk + pos, i + 1 == to ?
+			    len - pos : size);
+		}
+		pos += size;
+	}
+}
+
+/* Sort the leaf's entries (from copy) and the new one; *np entries. */
+static int
+split_sort(struct e2inode *dp, const struct e2_dxpath *dxp,
+    const uint8_t *copy, uint32_t len, const char *name, size_t nlen,
+    struct splitent *v, uint32_t *np)
+{
+	struct e2mount *ump = dp->i_ump;
+	const struct ext2_dirent *d;
+	struct rawent re;
+	uint32_t pos, n = 0;
+	int error;
+
+	for (pos = 0; pos < len; pos += re.re_reclen) {
+		rawent_get(ump, copy + pos, &re);
+		if (re.re_ino == 0)
+			continue;
+		d = (const void *)(copy + pos);
+		if ((error = ext2fs_dirhash(ump, dxp->dp_version,
+		    (const char *)d + EXT2_DIRHDRSIZ, d->d_namlen,
+		    &v[n].se_hash, &v[n].se_minor)) != 0)
+			return error;
+		v[n++].se_off = pos;
+	}
+	if ((error = ext2fs_dirhash(ump, dxp->dp_version, name, nlen,
+	    &v[n].se_hash, &v[n].se_minor)) != 0)
+		return error;
+	v[n++].se_off = UINT32_MAX;
+	ksort(v, n, sizeof(*v), splitent_cmp);
+	*np = n;
+	return 0;
+}
+
+/* Bytes entry e takes. */
+static uint32_t
+split_size(const uint8_t *copy, size_t nlen, const struct splitent *e)
+{
+	const struct ext2_dirent *d;
+
+	if (e->se_off == UINT32_MAX)
+		return (uint32_t)EXT2_DIRSIZ(nlen);
+	d = (const void *)(copy + e->se_off);
+	return EXT2_DIRSIZ(d->d_namlen);
+}
+
+/* Where to split v[0, n): half the bytes below; its key in *keyp. */
+static uint32_t
+split_point(const uint8_t *copy, size_t nlen, const struct splitent *v,
+    uint32_t n, uint32_t *keyp)
+{
+	uint32_t i, total = 0, sum = 0, k;
+
+	for (i = 0; i < n; i++)
+		total += split_size(copy, nlen, &v[i]);
+	for (k = 0; k + 1 < n; k++) {
+		sum += split_size(copy, nlen, &v[k]);
+		if (2 * sum >= total)
+			break;
+	}
+	k++;
+	*keyp = v[k].se_hash | (v[k].se_hash == v[k - 1].se_hash ? 1 : 0);
+	return k;
+}
+
+static int
+dx_split(struct e2inode *dp, struct e2_dxpath *dxp, const char *name,
+    size_t nlen, ino_t ino, uint8_t dt, bool *donep)
+{
+	struct e2mount *ump = dp->i_ump;
+	struct e2_dxframe *f = &dxp->dp_frames[dxp->dp_levels - 1];
+	uint32_t len, k, n, key, count, limit, nkind;
+	struct ext2_dx_countlimit *cl;
+	struct ext2_dx_entry *ents;
+	struct buf *nbp = NULL, *lbp = NULL, *bp;
+	struct splitent *v = NULL;
+	uint8_t *copy = NULL;
+	size_t vsz = (ump->em_bsize / EXT2_DIRSIZ(1) + 1) * sizeof(*v);
+	int64_t nlbn;
+	uint64_t blk;
+	int error;
+
+	*donep = false;
+	if ((error = ext2fs_dir_readblk(dp, f->df_lbn, &nbp, &len,
+	    (int *)&nkind)) != 0)
+		return error;
+	cl = (void *)((uint8_t *)nbp->b_data + f->df_countoff);
+	ents = (void *)cl;
+	count = e2le16(cl->cl_count);
+	limit = e2le16(cl->cl_limit);
+	if (count >= limit || f->df_at >= count ||
+	    (e2le32(ents[f->df_at].de_block) & 0x0fffffff) != dxp->dp_leaf) {
+		brelse(nbp, 0);
+		return 0;
+	}
+	error = ENOMEM;
+	if ((copy = kmem_alloc(ump->em_bsize)) == NULL ||
+	    (v = kmem_alloc(vsz)) == NULL)
+		goto out;
+	if ((error = block_read(dp, dxp->dp_leaf, &lbp, &len)) != 0)
+		goto out;
+	memcpy(copy, lbp->b_data, ump->em_bsize);
+	brelse(lbp, 0);
+	lbp = NULL;
+	if ((error = split_sort(dp, dxp, copy, len, name, nlen, v, &n)) != 0)
+		goto out;
+	if (n < 2)
+		goto out;
+	k = split_point(copy, nlen, v, n, &key);
+	if ((f->df_at > 0 && key <= e2le32(ents[f->df_at].de_hash)) ||
+	    (f->df_at + 1 < count && key >= e2le32(ents[f->df_at + 1].de_hash)))
+		goto out;	/* no room for the key: give the index up */
+	if ((error = dir_grow(dp, &nlbn)) != 0)
+		goto out;
+	/* The upper half into the new block, the lower one stays. */
+	if ((error = ext2fs_bmap_lbn(dp, (uint64_t)nlbn, &blk, NULL)) != 0 ||
+	    (error = ext2fs_bread(ump, blk, &bp)) != 0)
+		goto out;
+	split_fill(dp, bp->b_data, len, v, k, n, copy, name, nlen, ino, dt);
+	block_write(dp, bp);
+	if ((error = block_read(dp, dxp->dp_leaf, &lbp, &len)) != 0)
+		goto out;
+	split_fill(dp, lbp->b_data, len, v, 0, k, copy, name, nlen, ino, dt);
+	block_write(dp, lbp);
+	lbp = NULL;
+	memmove(&ents[f->df_at + 2], &ents[f->df_at + 1],
+	    (count - f->df_at - 1) * sizeof(*ents));
+	ents[f->df_at + 1].de_hash = e2le32(key);
+	ents[f->df_at + 1].de_block = e2le32((uint32_t)nlbn);
+	cl->cl_count = e2le16((uint16_t)(count + 1));
+	dxnode_write(dp, nbp, f->df_countoff);
+	nbp = NULL;
+	*donep = true;
+	error = 0;
+out:
+	if (lbp != NULL)
+		brelse(lbp, 0);
+	if (nbp != NULL)
+		brelse(nbp, 0);
+	if (v != NULL)
+		kmem_free(v, vsz);
+	if (copy != NULL)
+		kmem_free(copy, ump->em_bsize);
+	return error;
+}
+
+/*
  * Enter name (len bytes) for inode ino of type dt (DT_*) into directory
  * dp.  The caller has checked that the name is not there.
  */
@@ -374,6 +594,11 @@ ext2fs_direnter(struct e2inode *dp, const char *name, size_t len, ino_t ino,
 		if ((error = ext2fs_dx_findleaf(dp, name, len, &dxp)) != 0)
 			return error;
 		if ((error = enter_block(dp, dxp.dp_leaf, name, len, ino, dt,
+		    &done)) != 0)
+			return error;
+		if (done)
+			goto out;
+		if ((error = dx_split(dp, &dxp, name, len, ino, dt,
 		    &done)) != 0)
 			return error;
 		if (done)
@@ -515,7 +740,7 @@ ext2fs_dirsetparent(struct e2inode *dp, ino_t parent)
 	if (kind == E2DB_LEAF)
 		block_write(dp, bp);
 	else
-		dxroot_write(dp, bp);
+		dxnode_write(dp, bp, 32);
 	ext2fs_imodified(dp, IN_CHANGE | IN_UPDATE);
 	return 0;
 }
@@ -597,6 +822,11 @@ dx_flatten(struct e2inode *dp, uint64_t lbn, int levels)
 	ents = (const void *)((uint8_t *)bp->b_data + countoff);
 	count = e2le16(((const struct ext2_dx_countlimit *)(const void *)
 	    ents)->cl_count);
+	if (countoff + (uint64_t)count * sizeof(*ents) > ump->em_bsize) {
+		brelse(bp, 0);
+		return ext2fs_dir_bad(dp, (off_t)(lbn << ump->em_bshift),
+		    "bad hash tree node counts");
+	}
 	if (levels > 0 && count > 0) {
 		sz = count * sizeof(*kids);
 		if ((kids = kmem_alloc(sz)) == NULL) {
@@ -611,6 +841,12 @@ dx_flatten(struct e2inode *dp, uint64_t lbn, int levels)
 
 		/* Keep "." and "..": ".." now spans the block. */
 		rawent_get(ump, bp->b_data, &re);
+		if (re.re_reclen != EXT2_DIRSIZ(1)) {
+			brelse(bp, 0);
+			if (kids != NULL)
+				kmem_free(kids, sz);
+			return ext2fs_dir_bad(dp, 0, "bad hash tree root");
+		}
 		memset((uint8_t *)bp->b_data + 24, 0, ump->em_bsize - 24);
 		ext2fs_reclen_set(ump, (uint8_t *)bp->b_data + re.re_reclen,
 		    block_space(ump) - re.re_reclen);

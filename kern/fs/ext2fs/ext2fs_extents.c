@@ -78,7 +78,8 @@ eidx(uint8_t *node, int i)
 static uint64_t
 ex_pblk(const struct ext4_extent *ex)
 {
-	return e2le32(ex->ee_start_lo) | (uint64_t)e2le16(ex->ee_start_hi) << 32;
+	return e2le32(ex->ee_start_lo) |
+	    (uint64_t)e2le16(ex->ee_start_hi) << 32;
 }
 
 static void
@@ -163,7 +164,7 @@ ext_bad(struct e2inode *ip, uint64_t blk, const char *what)
  */
 static int
 node_check(struct e2inode *ip, uint8_t *node, uint64_t blk, int depth,
-    uint64_t start, uint64_t end)
+    uint64_t start, uint64_t end, bool csumok)
 {
 	struct e2mount *ump = ip->i_ump;
 	struct ext4_extent_header *eh = hdr(node);
@@ -180,7 +181,7 @@ node_check(struct e2inode *ip, uint8_t *node, uint64_t blk, int depth,
 	    (depth >= 0 && e2le16(eh->eh_depth) != depth))
 		return ext_bad(ip, blk, "bad extent header depth");
 	depth = e2le16(eh->eh_depth);
-	if (blk != 0 && E2HAS_CSUM(ump)) {
+	if (blk != 0 && E2HAS_CSUM(ump) && !csumok) {
 		tail = (struct ext4_extent_tail *)(void *)(node +
 		    sizeof(*eh) + max * sizeof(struct ext4_extent));
 		if (e2le32(tail->et_checksum) != ext2fs_extent_csum(
@@ -219,7 +220,7 @@ rootnode(struct e2inode *ip)
 int
 ext2fs_ext_check_root(struct e2inode *ip)
 {
-	return node_check(ip, rootnode(ip), 0, -1, 0, EXT_LBLK_END);
+	return node_check(ip, rootnode(ip), 0, -1, 0, EXT_LBLK_END, true);
 }
 
 /* Read and check child block blk at depth, covering [start, end). */
@@ -231,9 +232,12 @@ node_read(struct e2inode *ip, uint64_t blk, int depth, uint64_t start,
 
 	if ((error = ext2fs_bread(ip->i_ump, blk, bpp)) != 0)
 		return error;
-	if ((error = node_check(ip, (*bpp)->b_data, blk, depth, start,
-	    end)) != 0)
+	error = node_check(ip, (*bpp)->b_data, blk, depth, start, end,
+	    ((*bpp)->b_flags & B_VERIFIED) != 0);
+	if (error != 0)
 		brelse(*bpp, 0);
+	else
+		(*bpp)->b_flags |= B_VERIFIED;
 	return error;
 }
 
@@ -325,7 +329,8 @@ path_find(struct e2inode *ip, uint64_t lbn, struct ext_path *p)
 		n = e2le16(hdr(node)->eh_entries);
 		if (n == 0) {
 			path_release(ip, p);
-			return ext_bad(ip, p->p_lv[d].l_blk, "empty index node");
+			return ext_bad(ip, p->p_lv[d].l_blk,
+			    "empty index node");
 		}
 		i = MAX(node_search(node, depth - d, lbn), 0);
 		p->p_lv[d].l_idx = i;
@@ -645,6 +650,11 @@ convert_uninit(struct e2inode *ip, struct ext_path *p, uint64_t lbn,
 	int error;
 
 	*bnop = pb + off;
+	if (len > 1 && ip->i_ump->em_freeblocks < 2 * ((uint64_t)p->p_depth +
+	    2)) {
+		path_release(ip, p);
+		return ENOSPC;	/* two inserts may split (see above) */
+	}
 	mark_dirty(ip, p, p->p_depth);
 	if (len == 1) {
 		ex_set(ex, s, pb, 1, false);
@@ -701,6 +711,13 @@ ext2fs_ext_alloc(struct e2inode *ip, uint64_t lbn, bool meta, uint64_t *bnop)
 	}
 	goal = alloc_goal(&p, lbn);
 	path_release(ip, &p);
+	/*
+	 * The block, and a new node at every level and one above the root
+	 * if the insert splits all the way: no ENOSPC half way through a
+	 * split, which would lose the extents moved to a new node.
+	 */
+	if (ump->em_freeblocks < (uint64_t)p.p_depth + 3)
+		return ENOSPC;
 	if ((error = ext2fs_blkalloc(ip, goal, meta, bnop)) != 0)
 		return error;
 	if ((error = ext_insert(ip, (uint32_t)lbn, *bnop, 1, false)) != 0) {

@@ -62,11 +62,13 @@ inode_check(struct e2inode *ip)
 		return ENOENT;
 	if (E2HAS_CSUM(ump) && !ext2fs_inode_csum_ok(ump, ip->i_number,
 	    ip->i_raw))
-		return ext2fs_inode_bad(ump, ip->i_number, "bad inode checksum");
+		return ext2fs_inode_bad(ump, ip->i_number,
+		    "bad inode checksum");
 	if (ump->em_isize > EXT2_GOOD_OLD_ISIZE &&
 	    (e2le16(E2DIN(ip)->i_extra_isize) > ump->em_isize -
 	    EXT2_GOOD_OLD_ISIZE || (e2le16(E2DIN(ip)->i_extra_isize) & 3)))
-		return ext2fs_inode_bad(ump, ip->i_number, "bad i_extra_isize");
+		return ext2fs_inode_bad(ump, ip->i_number,
+		    "bad i_extra_isize");
 	type = vtype_from_mode(ip->i_mode);
 	if (type == VBAD) {
 		kprintf("ext2fs: %s: inode %llu: unknown file type in mode "
@@ -76,24 +78,25 @@ inode_check(struct e2inode *ip)
 	}
 	if (e2_isextents(ip) && (!E2HAS_INCOMPAT(ump,
 	    EXT2F_INCOMPAT_EXTENTS) || e2_isinline(ip)))
-		return ext2fs_inode_bad(ump, ip->i_number, "extent flag without the "
-		    "extent feature");
+		return ext2fs_inode_bad(ump, ip->i_number,
+		    "extent flag without the extent feature");
 	if (e2_isinline(ip) && !E2HAS_INCOMPAT(ump,
 	    EXT2F_INCOMPAT_INLINE_DATA))
-		return ext2fs_inode_bad(ump, ip->i_number, "inline data flag without "
-		    "the inline_data feature");
+		return ext2fs_inode_bad(ump, ip->i_number,
+		    "inline data flag without the inline_data feature");
 	if (e2_isextents(ip) && (type == VREG || type == VDIR ||
 	    type == VLNK) && (error = ext2fs_ext_check_root(ip)) != 0)
 		return error;
 	if ((type == VREG || type == VLNK) &&
 	    ip->i_size > ext2fs_maxfilesize(ip) && !e2_isinline(ip))
-		return ext2fs_inode_bad(ump, ip->i_number, "size beyond what the "
-		    "block map can address");
+		return ext2fs_inode_bad(ump, ip->i_number,
+		    "size beyond what the block map can address");
 	if (type == VDIR && ip->i_size > E2_MAXDIRSIZE)
-		return ext2fs_inode_bad(ump, ip->i_number, "directory too large");
+		return ext2fs_inode_bad(ump, ip->i_number,
+		    "directory too large");
 	if (ip->i_xattrblk != 0 && !ext2fs_blkok(ump, ip->i_xattrblk, 1))
-		return ext2fs_inode_bad(ump, ip->i_number, "extended attribute block "
-		    "outside the file system");
+		return ext2fs_inode_bad(ump, ip->i_number,
+		    "extended attribute block outside the file system");
 	return 0;
 }
 
@@ -217,7 +220,15 @@ ext2fs_setsize(struct e2inode *ip, uint64_t size)
 void
 ext2fs_addblocks(struct e2inode *ip, int64_t n)
 {
-	ip->i_blocks += (uint64_t)(n << ip->i_ump->em_fsbtodb);
+	uint64_t units;
+
+	if (n >= 0) {
+		ip->i_blocks += (uint64_t)n << ip->i_ump->em_fsbtodb;
+	} else {
+		/* A count that would go below 0 was wrong on disk. */
+		units = (uint64_t)-n << ip->i_ump->em_fsbtodb;
+		ip->i_blocks = units > ip->i_blocks ? 0 : ip->i_blocks - units;
+	}
 	ip->i_flag |= IN_MODIFIED;
 }
 
@@ -300,8 +311,8 @@ ext2fs_inline_get(struct e2inode *ip, const uint8_t **p1, size_t *n1,
 		*n2 = vsize;
 		return 0;
 	}
-	return ext2fs_inode_bad(ump, ip->i_number, "malformed in-inode extended "
-	    "attributes");
+	return ext2fs_inode_bad(ump, ip->i_number,
+	    "malformed in-inode extended attributes");
 }
 
 /*
@@ -328,8 +339,8 @@ ext2fs_xattr_release(struct e2inode *ip)
 	    e2le32(h->h_blocks) != 1 || refs == 0 || (E2HAS_CSUM(ump) &&
 	    e2le32(h->h_checksum) != ext2fs_xattr_csum(ump, blk, h))) {
 		brelse(bp, 0);
-		return ext2fs_inode_bad(ump, ip->i_number, "bad extended attribute "
-		    "block");
+		return ext2fs_inode_bad(ump, ip->i_number,
+		    "bad extended attribute block");
 	}
 	ip->i_xattrblk = 0;
 	ip->i_flag |= IN_MODIFIED;

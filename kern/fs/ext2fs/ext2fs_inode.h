@@ -77,7 +77,7 @@ struct e2mount {
 	uint64_t	em_blkerrors;	/* device's failed requests at mount */
 	uint64_t	em_freeblocks;	/* totals, kept current */
 	uint32_t	em_freeinodes;
-	uint8_t		*em_dirtygrp;	/* groups whose checksums are stale */
+	uint8_t		*em_grpstate; /* GS_* of each group (ext2fs_alloc.c) */
 	uint32_t	em_lastdirgrp;	/* where the last directory went */
 };
 
@@ -86,7 +86,8 @@ struct e2mount {
 #define E2HAS_COMPAT(ump, f)	(((ump)->em_compat & (f)) != 0)
 #define E2HAS_INCOMPAT(ump, f)	(((ump)->em_incompat & (f)) != 0)
 #define E2HAS_ROCOMPAT(ump, f)	(((ump)->em_rocompat & (f)) != 0)
-#define E2HAS_CSUM(ump)		E2HAS_ROCOMPAT(ump, EXT2F_ROCOMPAT_METADATA_CSUM)
+#define E2HAS_CSUM(ump) \
+	E2HAS_ROCOMPAT(ump, EXT2F_ROCOMPAT_METADATA_CSUM)
 #define E2HAS_GDTCSUM(ump)	(E2HAS_CSUM(ump) || \
 	E2HAS_ROCOMPAT(ump, EXT2F_ROCOMPAT_GDT_CSUM))
 
@@ -108,7 +109,7 @@ struct e2inode {
 	uint32_t	i_gen;
 	uint64_t	i_blocks;	/* DEV_BSIZE units held */
 	uint64_t	i_xattrblk;	/* i_file_acl */
-	uint32_t	i_csumseed;	/* crc32c of the number and generation */
+	uint32_t	i_csumseed; /* crc32c of the number and generation */
 
 	uint8_t		*i_raw;		/* em_isize bytes, as on disk */
 	struct e2_dirhash *i_dirhash;	/* linear directory name hash */

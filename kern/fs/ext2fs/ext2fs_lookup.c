@@ -233,14 +233,18 @@ ext2fs_dir_readblk(struct e2inode *dp, uint64_t lbn, struct buf **bpp,
 	if (ext2fs_isindexed(dp)) {
 		if (lbn == 0)
 			kind = E2DB_DXROOT;
-		else if (d->d_ino == 0 && ext2fs_reclen_get(ump, d->d_reclen) == bs &&
-		    d->d_namlen == 0)
+		else if (d->d_ino == 0 && d->d_namlen == 0 &&
+		    ext2fs_reclen_get(ump, d->d_reclen) == bs)
 			kind = E2DB_DXNODE;
 	}
 	*kindp = kind;
 	*lenp = bs;
 	if (!E2HAS_CSUM(ump))
 		return 0;
+	if (kind == E2DB_LEAF)
+		*lenp = bs - EXT2_DIRTAIL_SIZE;
+	if ((*bpp)->b_flags & B_VERIFIED)
+		return 0;	/* checked when it was read, or ours since */
 	if (kind == E2DB_LEAF) {
 		t = (const void *)(p + bs - EXT2_DIRTAIL_SIZE);
 		if (t->det_zero1 != 0 || e2le16(t->det_reclen) !=
@@ -253,7 +257,6 @@ ext2fs_dir_readblk(struct e2inode *dp, uint64_t lbn, struct buf **bpp,
 		    dp->i_csumseed, p, bs))
 			error = ext2fs_dir_bad(dp, (off_t)(lbn <<
 			    ump->em_bshift), "bad directory block checksum");
-		*lenp = bs - EXT2_DIRTAIL_SIZE;
 	} else if (kind == E2DB_DXROOT) {
 		/* "." (12) and ".." (12), the 8-byte root info. */
 		error = dx_csum_check(dp, p, 32, lbn);
@@ -262,6 +265,8 @@ ext2fs_dir_readblk(struct e2inode *dp, uint64_t lbn, struct buf **bpp,
 	}
 	if (error != 0)
 		brelse(*bpp, 0);
+	else
+		(*bpp)->b_flags |= B_VERIFIED;
 	return error;
 }
 

@@ -19,16 +19,16 @@
  * flags; uninit_bg and metadata_csum (every checksum verified on read:
  * superblock, group descriptors, bitmaps, inodes, extent blocks,
  * directory blocks and hash tree nodes; a bad one is EIO naming the
- * object) and csum_seed.  A journal (has_journal) is fine when it is
- * empty; it is never written.
+ * object) and csum_seed.  A journal (has_journal) is never written; one
+ * that needs recovery is replayed in memory for a read-only mount
+ * (ext2fs_journal.c) and refuses a read-write one.
  *
  * Features and mounts.  An incompatible feature this driver does not
  * know, or one it knows and cannot read (compression, journal_dev,
  * dirdata, encrypt, casefold), refuses the mount, naming the feature.
  * Read-only compatible features it does not write (quota, bigalloc,
  * project, verity, orphan_present, ...) and the incompatible mmp and
- * ea_inode allow read-only mounts only.  A journal that needs recovery
- * refuses every mount (recovery is not done).  Read-write mounts (decided
+ * ea_inode allow read-only mounts only.  Read-write mounts (decided
  * in mount_checkrw() alone) are also refused for a file system that is
  * not clean (s_state) or has orphan inodes; they mark it not clean on
  * disk while mounted (s_state without EXT2_VALID_FS), and clean again at
@@ -163,8 +163,8 @@ static void
 ump_free(struct e2mount *ump)
 {
 	ext2fs_journal_free(ump);
-	if (ump->em_dirtygrp != NULL)
-		kmem_free(ump->em_dirtygrp, howmany(ump->em_ngroups, 8));
+	if (ump->em_grpstate != NULL)
+		kmem_free(ump->em_grpstate, ump->em_ngroups);
 	kmem_free(ump, sizeof(*ump));
 }
 
@@ -314,8 +314,8 @@ mount_rw(struct e2mount *ump)
 	struct ktimespec now;
 
 	ump->em_blkerrors = dev_errors(ump);
-	ump->em_dirtygrp = kmem_zalloc(howmany(ump->em_ngroups, 8));
-	if (ump->em_dirtygrp == NULL)
+	ump->em_grpstate = kmem_zalloc(ump->em_ngroups);
+	if (ump->em_grpstate == NULL)
 		return ENOMEM;
 	vfs_timestamp(&now);
 	ump->em_sb.s_mtime = e2le32((uint32_t)now.tv_sec);

@@ -105,6 +105,44 @@ read_inline(struct e2inode *ip, struct uio *uio)
 	return 0;
 }
 
+/*
+ * Read a file of a mount whose journal was replayed in memory: block by
+ * block, the journal's copy of a block where it has one, else through
+ * the page cache.
+ */
+static int
+read_replayed(struct vnode *vp, struct uio *uio, int ioflag)
+{
+	struct e2inode *ip = VTOE2(vp);
+	struct e2mount *ump = ip->i_ump;
+	uint64_t lbn, blk, boff;
+	const uint8_t *j;
+	size_t n, resid;
+	int error = 0;
+
+	while (error == 0 && uio->uio_resid > 0 &&
+	    uio->uio_offset < (off_t)ip->i_size) {
+		lbn = (uint64_t)uio->uio_offset >> ump->em_bshift;
+		boff = (uint64_t)uio->uio_offset & (ump->em_bsize - 1);
+		n = (size_t)MIN((uint64_t)ump->em_bsize - boff,
+		    ip->i_size - (uint64_t)uio->uio_offset);
+		n = MIN(n, uio->uio_resid);
+		if ((error = ext2fs_bmap_lbn(ip, lbn, &blk, NULL)) != 0)
+			break;
+		if (blk != 0 && (j = ext2fs_journal_block(ump, blk)) != NULL) {
+			error = uiomove((void *)(uintptr_t)(j + boff), n, uio);
+			continue;
+		}
+		resid = uio->uio_resid;
+		uio->uio_resid = n;
+		error = genfs_read(vp, uio, ioflag);
+		uio->uio_resid = resid - (n - uio->uio_resid);
+		if (error == 0 && uio->uio_resid == resid)
+			break;
+	}
+	return error;
+}
+
 static int
 ext2fs_read(struct vnode *vp, struct uio *uio, int ioflag)
 {
@@ -118,6 +156,8 @@ ext2fs_read(struct vnode *vp, struct uio *uio, int ioflag)
 		return EINVAL;
 	if (e2_isinline(ip))
 		return read_inline(ip, uio);
+	if (ip->i_ump->em_replay != NULL)
+		return read_replayed(vp, uio, ioflag);
 	return genfs_read(vp, uio, ioflag);
 }
 
