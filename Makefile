@@ -174,6 +174,7 @@ TESTS_C_UKFS = \
 
 TESTS_C_FFS = \
 	tests/ffs/t_ffs \
+	tests/ffs/t_ffs_hostile \
 	tests/ffs/t_ffs_write
 
 # Tests over the table of file systems (tests/common/fstab).
@@ -204,6 +205,7 @@ TESTS_SH = \
 	tests/cmd/t_fsu_rmdir \
 	tests/cmd/t_fsu_touch \
 	tests/cmd/t_fsu_write \
+	tests/cmd/t_hostile \
 	tests/cmd/t_model \
 	tests/cmd/t_readonly \
 	tests/fsck/t_fsu_fsck

@@ -43,7 +43,10 @@
  * congruential generator, seeded from RUMP_BLKFAIL_SEED or karc4random)
  * and fails with EIO, moving nothing, when the draw modulo 10000 is below
  * N.  The same seed and the same sequence of requests give the same
- * failures.
+ * failures.  For tests that must hit one precise point: FSU_BLKFAIL_WRITE=N
+ * fails the Nth write request since attach (1 is the first),
+ * FSU_BLKFAIL_SYNC=N the Nth blk_sync that has something to make durable,
+ * and FSU_BLKFAIL_AT=OFF every request that covers device byte OFF.
  */
 #include "../sys/param.h"
 #include "../sys/kmem.h"
@@ -86,6 +89,12 @@ struct blkdev {
 	uint64_t	bd_size;	/* bytes */
 	uint32_t	bd_secsize;
 	uint32_t	bd_failrate;	/* per BLK_FAIL_SCALE requests */
+	uint64_t	bd_failwrite;	/* FSU_BLKFAIL_WRITE: this write fails */
+	uint64_t	bd_failsync;	/* FSU_BLKFAIL_SYNC: this sync fails */
+	uint64_t	bd_failat;	/* FSU_BLKFAIL_AT: this byte fails */
+	bool		bd_hasfailat;
+	uint64_t	bd_nwrite;	/* write requests so far */
+	uint64_t	bd_nsync;	/* syncs with work so far */
 	size_t		bd_winsize;	/* power of two, >= host page */
 	unsigned	bd_wincount;	/* descriptors allowed */
 	unsigned	bd_nwin;	/* descriptors allocated */
@@ -202,6 +211,14 @@ blk_params_fail(struct blkdev *bd)
 	uint64_t v;
 
 	bd->bd_failrate = 0;
+	if (blk_param("FSU_BLKFAIL_WRITE", &v))
+		bd->bd_failwrite = v;
+	if (blk_param("FSU_BLKFAIL_SYNC", &v))
+		bd->bd_failsync = v;
+	if (blk_param("FSU_BLKFAIL_AT", &v)) {
+		bd->bd_failat = v;
+		bd->bd_hasfailat = true;
+	}
 	if (blk_param("RUMP_BLKFAIL", &v))
 		bd->bd_failrate = (uint32_t)MIN(v, BLK_FAIL_SCALE);
 	if (bd->bd_failrate == 0)
@@ -231,12 +248,20 @@ fault_draw(struct blkdev *bd)
 static bool
 fault_inject(struct blkdev *bd, int rw, uint64_t off, size_t len)
 {
-	bool fail;
+	bool fail = false;
 
-	if (bd->bd_failrate == 0)
+	if (bd->bd_failrate == 0 && bd->bd_failwrite == 0 &&
+	    !bd->bd_hasfailat)
 		return false;
 	mutex_enter(&bd->bd_lock);
-	fail = fault_draw(bd) % BLK_FAIL_SCALE < bd->bd_failrate;
+	if ((rw & BLK_WRITE) && bd->bd_failwrite != 0)
+		fail = ++bd->bd_nwrite == bd->bd_failwrite;
+	if (bd->bd_hasfailat && off <= bd->bd_failat &&
+	    bd->bd_failat - off < len)
+		fail = true;
+	if (bd->bd_failrate != 0 &&
+	    fault_draw(bd) % BLK_FAIL_SCALE < bd->bd_failrate)
+		fail = true;
 	if (fail) {
 		bd->bd_stats.bs_faults++;
 		bd->bd_stats.bs_errors++;
@@ -252,6 +277,18 @@ fault_inject(struct blkdev *bd, int rw, uint64_t off, size_t len)
 		    "%llu\n", bd->bd_unit, (rw & BLK_WRITE) ? "write" : "read",
 		    len, (unsigned long long)off);
 	return fail;
+}
+
+/* Does this sync (one with something to flush) fail?  bd_lock held. */
+static bool
+fault_inject_sync(struct blkdev *bd)
+{
+	KASSERT(mutex_owned(&bd->bd_lock));
+	if (bd->bd_failsync == 0 || ++bd->bd_nsync != bd->bd_failsync)
+		return false;
+	bd->bd_stats.bs_faults++;
+	bd->bd_stats.bs_errors++;
+	return true;
 }
 
 /* ---------------------------------------------------------- transfers */
@@ -780,6 +817,11 @@ blk_sync(struct blkdev *bd)
 	/* Nothing written since the last sync: nothing to make durable. */
 	mutex_enter(&bd->bd_lock);
 	dirty = bd->bd_unsynced;
+	if (dirty && fault_inject_sync(bd)) {
+		mutex_exit(&bd->bd_lock);
+		kprintf("blk%d: injected I/O error: sync\n", bd->bd_unit);
+		return EIO;
+	}
 	bd->bd_unsynced = false;
 	mutex_exit(&bd->bd_lock);
 	if (!dirty)
@@ -910,6 +952,17 @@ blk_announce(const struct blkdev *bd)
 		kprintf("blk%d: FAULT INJECTION ACTIVE: %u of %d requests fail "
 		    "with EIO, seed %llu\n", bd->bd_unit, bd->bd_failrate,
 		    BLK_FAIL_SCALE, (unsigned long long)bd->bd_prng);
+	if (bd->bd_failwrite != 0)
+		kprintf("blk%d: FAULT INJECTION ACTIVE: write request %llu "
+		    "fails with EIO\n", bd->bd_unit,
+		    (unsigned long long)bd->bd_failwrite);
+	if (bd->bd_failsync != 0)
+		kprintf("blk%d: FAULT INJECTION ACTIVE: sync %llu fails with "
+		    "EIO\n", bd->bd_unit, (unsigned long long)bd->bd_failsync);
+	if (bd->bd_hasfailat)
+		kprintf("blk%d: FAULT INJECTION ACTIVE: requests covering "
+		    "byte %llu fail with EIO\n", bd->bd_unit,
+		    (unsigned long long)bd->bd_failat);
 	kverbose("blk%d: %s: %llu bytes at host offset %llu, %u-byte "
 	    "sectors, %s\n", bd->bd_unit, bd->bd_path,
 	    (unsigned long long)bd->bd_size,

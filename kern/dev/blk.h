@@ -21,7 +21,10 @@
  *
  * Fault injection: RUMP_BLKFAIL=N makes N of every 10,000 requests fail
  * with EIO before any data moves; RUMP_BLKFAIL_SEED=S makes the sequence of
- * failures the same on every run.
+ * failures the same on every run.  For tests of one precise point:
+ * FSU_BLKFAIL_WRITE=N fails only the Nth write request (counted from 1 at
+ * attach), FSU_BLKFAIL_SYNC=N only the Nth blk_sync() with something to
+ * make durable, FSU_BLKFAIL_AT=OFF every request covering device byte OFF.
  *
  * A blkdev is safe to use from several threads: windows, statistics and the
  * fault generator are protected by the device's own lock.

@@ -131,17 +131,27 @@ buf_writeout(struct buf *bp)
 	return error;
 }
 
-/* Evict LRU buffers until `need' more bytes fit in the budget. */
+/*
+ * Evict LRU buffers until `need' more bytes fit in the budget.  A dirty
+ * buffer that cannot be written is lost with it; nobody is waiting for
+ * it, so it is said on the console, and the device's error count (which
+ * the file system compares at unmount: see blk_getstats) makes the
+ * unmount fail and keeps the file system from being marked clean.
+ */
 static void
 buf_evict(uint64_t need)
 {
 	struct buf *bp;
+	int error;
 
 	while (bc.bytes + need > bc.budget &&
 	    (bp = TAILQ_FIRST(&bc.lru)) != NULL) {
 		TAILQ_REMOVE(&bc.lru, bp, b_lru);
-		if (bp->b_flags & B_DELWRI)
-			(void)buf_writeout(bp);
+		if ((bp->b_flags & B_DELWRI) &&
+		    (error = buf_writeout(bp)) != 0)
+			kprintf("vfs: lost a metadata block (%d bytes at block "
+			    "%lld) written back at eviction (error %d)\n",
+			    bp->b_bcount, (long long)bp->b_blkno, error);
 		buf_free(bp);
 	}
 }

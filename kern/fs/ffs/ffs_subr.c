@@ -321,3 +321,24 @@ ffs_newgen(uint64_t ino, uint32_t old)
 	g &= 0x7fffffff;
 	return g != 0 ? g : 1;
 }
+
+/*
+ * Damage found in a mounted file system: say what (one line, after the
+ * device's name), keep a read-write mount from being marked clean at
+ * unmount and make the unmount fail, so that the command reports it even
+ * when the operation that met it had nobody to tell (VOP_INACTIVE).
+ * Returns EIO for the caller to pass on.
+ */
+int
+ffs_corrupt(struct ufsmount *ump, const char *fmt, ...)
+{
+	char msg[200];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	kprintf("ffs: %s: %s\n", ump->um_devname, msg);
+	ump->um_corrupt = true;
+	return EIO;
+}

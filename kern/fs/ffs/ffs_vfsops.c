@@ -171,6 +171,8 @@ ffs_ump_free(struct ufsmount *ump)
 		    sizeof(*ump->um_csp));
 	if (ump->um_sbraw != NULL)
 		kmem_free(ump->um_sbraw, ump->um_sbrawsize);
+	if (ump->um_sborig != NULL)
+		kmem_free(ump->um_sborig, ump->um_sbrawsize);
 	if (ump->um_fs != NULL)
 		kmem_free(ump->um_fs, sizeof(*ump->um_fs));
 	kmem_free(ump, sizeof(*ump));
@@ -387,13 +389,22 @@ ffs_csum_read(struct ufsmount *ump)
 	return csum_io(ump, false);
 }
 
-/* Summaries, then the superblock. */
+/*
+ * Summaries, then the superblock.  "Clean" vouches for everything else
+ * on the device, so it waits behind a barrier: every delayed write and
+ * the summaries are written and made durable on the host (blk_sync) before
+ * the superblock that says so is written.  If the barrier fails, the
+ * superblock is not written at all (it says "not clean" since the mount).
+ */
 int
 ffs_sbupdate(struct ufsmount *ump, bool clean)
 {
 	int error;
 
 	if ((error = csum_io(ump, true)) != 0)
+		return error;
+	if (clean && ((error = bflush(ump->um_devvp)) != 0 ||
+	    (error = blk_sync(ump->um_devvp->v_blkdev)) != 0))
 		return error;
 	return sb_write(ump, clean);
 }
@@ -408,6 +419,50 @@ dev_errors(struct ufsmount *ump)
 	return bs.bs_errors;
 }
 
+/* Write requests (done or failed) of the mount's device so far. */
+static uint64_t
+dev_writes(struct ufsmount *ump)
+{
+	struct blk_stats bs;
+
+	blk_getstats(ump->um_devvp->v_blkdev, &bs);
+	return bs.bs_writes;
+}
+
+/*
+ * Has nothing been changed since mount_rw marked the file system not
+ * clean?  No write request reached the device since, nothing waits in the
+ * buffer cache, no count changed and no write-back was lost.  Called at
+ * unmount, after every vnode was written back and reclaimed.
+ */
+static bool
+ump_unchanged(struct ufsmount *ump)
+{
+	return !ump->um_fmod && !ump->um_wrerror &&
+	    ump->um_mountp->mnt_wrerror == 0 &&
+	    TAILQ_EMPTY(&ump->um_devvp->v_dirtyblkhd) &&
+	    dev_writes(ump) == ump->um_blkwrites;
+}
+
+/*
+ * Put the superblock back as mount_rw found it (clean, its old time):
+ * a command that changed nothing leaves the image byte for byte as it
+ * was.
+ */
+static int
+sb_restore(struct ufsmount *ump)
+{
+	struct buf *bp;
+	int error;
+
+	error = bread(ump->um_devvp, ump->um_sbloc / DEV_BSIZE,
+	    (int)roundup(ump->um_sbrawsize, DEV_BSIZE), &bp);
+	if (error != 0)
+		return error;
+	memcpy(bp->b_data, ump->um_sborig, ump->um_sbrawsize);
+	return bwrite(bp);
+}
+
 /* Set up a read-write mount: summaries in memory, "not clean" on disk. */
 static int
 mount_rw(struct ufsmount *ump)
@@ -417,8 +472,10 @@ mount_rw(struct ufsmount *ump)
 
 	ump->um_blkerrors = dev_errors(ump);
 	ump->um_csp = kmem_zalloc((size_t)fs->fs_ncg * sizeof(*ump->um_csp));
-	if (ump->um_csp == NULL)
+	ump->um_sborig = kmem_alloc(ump->um_sbrawsize);
+	if (ump->um_csp == NULL || ump->um_sborig == NULL)
 		return ENOMEM;
+	memcpy(ump->um_sborig, ump->um_sbraw, ump->um_sbrawsize);
 	if (fs->fs_csaddr <= 0 || !ffs_blkok(fs, fs->fs_csaddr, 1) ||
 	    fs->fs_csaddr + howmany(fs->fs_cssize, fs->fs_fsize) >
 	    fs->fs_size) {
@@ -428,7 +485,9 @@ mount_rw(struct ufsmount *ump)
 	}
 	if ((error = csum_io(ump, false)) != 0)
 		return error;
-	return sb_write(ump, false);
+	error = sb_write(ump, false);
+	ump->um_blkwrites = dev_writes(ump);
+	return error;
 }
 
 /* Does the option list opts name option opt? */
@@ -478,32 +537,43 @@ ffs_mount(struct mount *mp, struct vnode *devvp, const char *opts)
 /*
  * The VFS has reclaimed every vnode, so every inode is in the buffer
  * cache.  A read-write mount writes all of that first, then the
- * summaries and the superblock marked clean, so the clean flag never
- * reaches the disk before what it vouches for.  If that fails, the
- * mount stays as it is (the VFS keeps it mounted) unless the unmount is
- * forced, and is never marked clean afterwards: the buffers that could
- * not be written are gone, so a later attempt that succeeds would vouch
- * for a file system that lost them.  Nor is it marked clean when any
- * request to the device failed while it was mounted: an operation cut
- * short by an I/O error (an inode freed whose blocks could not all be
- * read, a page lost at write-back) may have left it inconsistent.
+ * summaries, then (behind a barrier, see ffs_sbupdate) the superblock
+ * marked clean.  If that fails, the mount stays as it is (the VFS keeps
+ * it mounted) unless the unmount is forced, and is never marked clean
+ * afterwards: the buffers that could not be written are gone, so a later
+ * attempt that succeeds would vouch for a file system that lost them.
+ *
+ * Nor is it marked clean when any request to the device failed while it
+ * was mounted, when a write-back nobody waited for was lost (mnt_wrerror:
+ * eviction, inactive, reclaim), or when damage was found (um_corrupt): an
+ * operation cut short may have left it inconsistent.  Those make the
+ * unmount fail too (after it is done), so the command cannot succeed.
+ * A command that changed nothing leaves the superblock as it found it,
+ * clean (a bad cylinder group met before anything was written, say).
  */
 static int
 ffs_unmount(struct mount *mp, int flags)
 {
 	struct ufsmount *ump = VFSTOUFS(mp);
+	bool lost;
 	int error = 0;
 
 	if (!ump->um_rdonly) {
-		if ((dev_errors(ump) != ump->um_blkerrors ||
-		    mp->mnt_wrerror != 0) && !ump->um_wrerror) {
-			kprintf("ffs: %s: errors while mounted; not "
-			    "marked clean (run fsck)\n", ump->um_devname);
-			ump->um_wrerror = true;
+		lost = dev_errors(ump) != ump->um_blkerrors ||
+		    mp->mnt_wrerror != 0 || ump->um_corrupt;
+		if (ump_unchanged(ump)) {
+			error = sb_restore(ump);
+		} else {
+			if (lost && !ump->um_wrerror) {
+				kprintf("ffs: %s: errors while mounted; not "
+				    "marked clean (run fsck)\n",
+				    ump->um_devname);
+				ump->um_wrerror = true;
+			}
+			error = bflush(ump->um_devvp);
+			if (error == 0)
+				error = ffs_sbupdate(ump, !ump->um_wrerror);
 		}
-		error = bflush(ump->um_devvp);
-		if (error == 0)
-			error = ffs_sbupdate(ump, !ump->um_wrerror);
 		if (error != 0) {
 			kprintf("ffs: %s: could not write the file system "
 			    "back (error %d); it is not marked clean\n",
@@ -512,6 +582,8 @@ ffs_unmount(struct mount *mp, int flags)
 			if ((flags & MNT_FORCE) == 0)
 				return error;
 		}
+		if (lost && mp->mnt_wrerror == 0)
+			mp->mnt_wrerror = EIO;
 	}
 	ffs_ump_free(ump);
 	mp->mnt_data = NULL;

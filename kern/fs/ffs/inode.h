@@ -49,7 +49,10 @@ struct ufsmount {
 	bool		um_fmod;	/* superblock or summaries changed */
 	bool		um_rdonly;
 	bool		um_wrerror;	/* writing back failed: never clean */
+	bool		um_corrupt;	/* damage found (ffs_corrupt): not clean */
 	uint64_t	um_blkerrors;	/* device's failed requests at mount */
+	uint64_t	um_blkwrites;	/* device's write requests at mount */
+	void		*um_sborig;	/* superblock as found (um_sbrawsize) */
 };
 
 #define VFSTOUFS(mp)	((struct ufsmount *)(mp)->mnt_data)

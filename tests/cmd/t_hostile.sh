@@ -1,0 +1,146 @@
+#! /usr/bin/env atf-sh
+# t_hostile.sh: the programs on crafted FFS images and under injected I/O
+# errors.  Images are made by makefs, then patched field by field with
+# tests/ffs/h_ffsimg.py; write errors are injected at one precise point
+# with FSU_BLKFAIL_WRITE, FSU_BLKFAIL_SYNC and FSU_BLKFAIL_AT (blk.h).
+#
+# What every case asserts: a clear message, a non-zero exit, no crash
+# (the sanitized build turns memory errors into crashes), and an image
+# that is either as it was (nothing changed: byte for byte) or marked not
+# clean, so that the next read-write command refuses it until fsck.
+
+h_init() {
+	. "$(atf_get_srcdir)/../env.sh"
+	PATH="$FSU_BIN:$PATH"
+	export PATH
+	unset RUMP_BLKFAIL FSU_BLKFAIL_WRITE FSU_BLKFAIL_SYNC FSU_BLKFAIL_AT
+	command -v python3 >/dev/null 2>&1 ||
+	    atf_skip "python3 is needed to patch the images"
+}
+
+# ffsimg IMG ...: read or patch fields (see tests/ffs/h_ffsimg.py).
+ffsimg() {
+	python3 "$FSU_SRC/tests/ffs/h_ffsimg.py" "$@" ||
+	    atf_fail "h_ffsimg.py $*"
+}
+
+# mkffs IMG DIR [OPTS]: an 8 MiB UFS2 image of DIR.
+mkffs() {
+	atf_check -s exit:0 -o ignore -e ignore \
+	    makefs -t ffs -s 8m -o "version=2${3:+,$3}" "$1" "$2"
+}
+
+# clean_is IMG 0|1: the superblock's clean flag.
+clean_is() {
+	atf_check -s exit:0 -o inline:"$2\n" python3 \
+	    "$FSU_SRC/tests/ffs/h_ffsimg.py" "$1" sb fs_clean
+}
+
+# A read-write command on an image that is not clean is refused.
+refused_rw() {
+	atf_check -s exit:1 -e match:'not clean' fsu_mkdir "$1" /after
+}
+
+atf_test_case wrerr_eviction
+wrerr_eviction_head() {
+	atf_set "descr" "a dirty metadata block lost when the buffer cache " \
+	    "evicts it makes the command fail and the image not clean"
+	atf_set "require.progs" "makefs"
+}
+wrerr_eviction_body() {
+	h_init
+	mkdir src
+	mkffs img src density=4096
+	# 400 directories under a 1 MiB memory limit (a 256 KiB buffer
+	# cache): dirty blocks are evicted long before the unmount, so the
+	# first write after the mount's own (FSU_BLKFAIL_WRITE=2) is one.
+	dirs=$(seq -f '/d%g' 1 400)
+	RUMP_MEMLIMIT=1m FSU_BLKFAIL_WRITE=2 fsu_mkdir img $dirs \
+	    >out 2>err && atf_fail "fsu_mkdir succeeded"
+	grep -q 'lost a metadata block .* at eviction' err ||
+	    { cat err >&2; atf_fail "no message about the eviction"; }
+	clean_is img 0
+	refused_rw img
+}
+
+atf_test_case wrerr_inactive
+wrerr_inactive_head() {
+	atf_set "descr" "an unlinked file whose blocks cannot be freed at " \
+	    "VOP_INACTIVE makes fsu_rm fail and the image not clean"
+	atf_set "require.progs" "makefs"
+}
+wrerr_inactive_body() {
+	h_init
+	mkdir src
+	head -c 300000 /dev/zero | tr '\0' x >src/big
+	mkffs img src
+	ino=$(fsu_ls img -i /big | awk '{ print $1 }')
+	ib=$(ffsimg img ino "$ino" ib0)
+	fsize=$(ffsimg img sb fs_fsize)
+	# Reading the indirect block, which only freeing the file does,
+	# fails: the unlink itself succeeds, the inactive vnode cannot free.
+	FSU_BLKFAIL_AT=$((ib * fsize)) atf_check -s exit:1 \
+	    -e match:'inode [0-9]*: not all of its blocks could be freed' \
+	    -e match:'fsu_rm: img: Input/output error' fsu_rm img /big
+	clean_is img 0
+	refused_rw img
+}
+
+atf_test_case wrerr_unmount
+wrerr_unmount_head() {
+	atf_set "descr" "a write failing when the unmount writes the " \
+	    "metadata back makes the command fail and the image not clean"
+	atf_set "require.progs" "makefs"
+}
+wrerr_unmount_body() {
+	h_init
+	mkdir src
+	mkffs img src
+	FSU_BLKFAIL_WRITE=2 atf_check -s exit:1 \
+	    -e match:'not marked clean' -e match:'fsu_mkdir: img: ' \
+	    fsu_mkdir img /a
+	clean_is img 0
+	refused_rw img
+}
+
+atf_test_case wrerr_barrier
+wrerr_barrier_head() {
+	atf_set "descr" "the clean flag is written only after the metadata " \
+	    "it vouches for is durable: a failed flush to the host leaves " \
+	    "the image not clean"
+	atf_set "require.progs" "makefs"
+}
+wrerr_barrier_body() {
+	h_init
+	mkdir src
+	mkffs img src
+	FSU_BLKFAIL_SYNC=1 atf_check -s exit:1 -e match:'injected I/O error' \
+	    -e match:'fsu_mkdir: img: ' fsu_mkdir img /a
+	clean_is img 0
+	refused_rw img
+}
+
+atf_test_case unchanged
+unchanged_head() {
+	atf_set "descr" "a read-write command that changes nothing leaves " \
+	    "the image byte for byte as it was"
+	atf_set "require.progs" "makefs"
+}
+unchanged_body() {
+	h_init
+	mkdir -p src/d
+	mkffs img src
+	cp img orig
+	atf_check -s exit:1 -e match:'File exists' fsu_mkdir img /d
+	atf_check -s exit:0 cmp img orig
+	atf_check -s exit:1 -e match:'No such file' fsu_rm img /nosuch
+	atf_check -s exit:0 cmp img orig
+}
+
+atf_init_test_cases() {
+	atf_add_test_case wrerr_eviction
+	atf_add_test_case wrerr_inactive
+	atf_add_test_case wrerr_unmount
+	atf_add_test_case wrerr_barrier
+	atf_add_test_case unchanged
+}

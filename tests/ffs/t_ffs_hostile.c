@@ -1,0 +1,126 @@
+/*
+ * t_ffs_hostile.c: libukfs on crafted FFS images and under injected I/O
+ * errors, for what the programs cannot reach (ukfs_sync) or cannot
+ * observe precisely.  The command-level cases are in
+ * tests/cmd/t_hostile.sh.
+ *
+ * Images are made by makefs and patched with tests/ffs/h_ffsimg.py
+ * (found through FSU_SRC in env.sh); faults are injected at one point
+ * with FSU_BLKFAIL_WRITE / FSU_BLKFAIL_SYNC / FSU_BLKFAIL_AT (blk.h).  A
+ * file system that is not clean refuses a read-write mount (EROFS): that
+ * is how the cases see the clean flag.
+ */
+#include <sys/types.h>
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <atf-c.h>
+
+#include "../../ukfs/ukfs.h"
+#include "../common/h_util.h"
+
+static char srcdir[1200];
+
+/* FSU_SRC from env.sh beside us (or the environment). */
+static void
+find_src(const atf_tc_t *tc)
+{
+	const char *v = getenv("FSU_SRC");
+	char path[1200], line[1200];
+	FILE *f;
+
+	if (v != NULL && *v != '\0') {
+		snprintf(srcdir, sizeof(srcdir), "%s", v);
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/../env.sh",
+	    atf_tc_get_config_var_wd(tc, "srcdir", "."));
+	ATF_REQUIRE_MSG((f = fopen(path, "r")) != NULL, "no %s", path);
+	while (fgets(line, sizeof(line), f) != NULL) {
+		if (strncmp(line, "FSU_SRC=", 8) != 0)
+			continue;
+		line[strcspn(line, "\n")] = '\0';
+		snprintf(srcdir, sizeof(srcdir), "%s", line + 8);
+	}
+	fclose(f);
+	ATF_REQUIRE_MSG(srcdir[0] != '\0', "FSU_SRC not in %s", path);
+	if (!h_have("python3"))
+		atf_tc_skip("python3 is needed to patch the images");
+}
+
+static void
+clear_faults(void)
+{
+	unsetenv("RUMP_BLKFAIL");
+	unsetenv("FSU_BLKFAIL_WRITE");
+	unsetenv("FSU_BLKFAIL_SYNC");
+	unsetenv("FSU_BLKFAIL_AT");
+}
+
+/* An 8 MiB UFS2 image "img" of directory src (made empty if absent). */
+static void
+mkimg(const atf_tc_t *tc, const char *opts)
+{
+	find_src(tc);
+	clear_faults();
+	h_run("mkdir -p src && makefs -t ffs -s 8m -o version=2%s%s img src "
+	    ">makefs.out 2>&1", opts[0] != '\0' ? "," : "", opts);
+}
+
+/* Is img marked clean?  (A read-write mount is refused if not.) */
+static bool
+is_clean(void)
+{
+	struct ukfs *fs;
+
+	clear_faults();
+	if ((fs = ukfs_mount("ffs", "img", NULL, 0, NULL)) == NULL) {
+		ATF_REQUIRE_EQ_MSG(errno, EROFS, "mount: %s", strerror(errno));
+		return false;
+	}
+	ATF_REQUIRE_EQ(ukfs_release(fs, 0), 0);
+	return true;
+}
+
+/*
+ * A write-back that fails at sync is reported by ukfs_sync and again by
+ * the release: the data it carried is gone, so the file system is not
+ * marked clean and the release cannot succeed either.
+ */
+ATF_TC(sync_error);
+ATF_TC_HEAD(sync_error, tc)
+{
+	atf_tc_set_md_var(tc, "descr", "a write error at sync fails "
+	    "ukfs_sync, then the release, and leaves the image not clean");
+	atf_tc_set_md_var(tc, "require.progs", "makefs");
+}
+ATF_TC_BODY(sync_error, tc)
+{
+	struct ukfs *fs;
+
+	mkimg(tc, "");
+	setenv("FSU_BLKFAIL_WRITE", "2", 1);
+	fs = ukfs_mount("ffs", "img", NULL, 0, NULL);
+	ATF_REQUIRE_MSG(fs != NULL, "mount: %s", strerror(errno));
+	ATF_REQUIRE_EQ(ukfs_mkdir(fs, "/a", 0755), 0);
+	ATF_REQUIRE_EQ(ukfs_sync(fs), -1);
+	ATF_REQUIRE_EQ(errno, EIO);
+	/* Later writes work; the loss is still reported. */
+	ATF_REQUIRE_EQ(ukfs_mkdir(fs, "/b", 0755), 0);
+	ATF_REQUIRE_EQ(ukfs_sync(fs), 0);
+	ATF_REQUIRE_EQ_MSG(ukfs_release(fs, 0), -1, "the release succeeded");
+	ATF_REQUIRE_EQ(errno, EIO);
+	ATF_REQUIRE_MSG(!is_clean(), "the image is marked clean");
+}
+
+ATF_TP_ADD_TCS(tp)
+{
+	ATF_TP_ADD_TC(tp, sync_error);
+	return atf_no_error();
+}
