@@ -137,10 +137,98 @@ unchanged_body() {
 	atf_check -s exit:0 cmp img orig
 }
 
+# sb_refused IMG MESSAGE: a read-write command is refused with MESSAGE,
+# the image is left byte for byte as it was, reading it still works.
+sb_refused() {
+	cp "$1" before
+	atf_check -s exit:1 -e match:"$2; read-write mount refused" \
+	    -e match:'fsu_mkdir: img: Read-only file system' fsu_mkdir "$1" /x
+	atf_check -s exit:0 cmp "$1" before
+	atf_check -s exit:0 -o match:'^a$' fsu_ls "$1" /
+}
+
+atf_test_case sb_contigsumsize
+sb_contigsumsize_head() {
+	atf_set "descr" "fs_contigsumsize 0x7fffffff (4 * (n + 1) overflows " \
+	    "a 32-bit check; cluster accounting wrote past the group block) " \
+	    "refuses a read-write mount"
+	atf_set "require.progs" "makefs"
+}
+sb_contigsumsize_body() {
+	h_init
+	mkdir src
+	echo a >src/a
+	mkffs img src
+	ffsimg img sb fs_contigsumsize=0x7fffffff
+	sb_refused img 'fs_contigsumsize 2147483647 is not in 0\.\.16'
+	ffsimg img sb fs_contigsumsize=-1
+	sb_refused img 'fs_contigsumsize -1 is not in 0\.\.16'
+}
+
+atf_test_case sb_maxcontig
+sb_maxcontig_head() {
+	atf_set "descr" "a negative or oversized fs_maxcontig refuses a " \
+	    "read-write mount"
+	atf_set "require.progs" "makefs"
+}
+sb_maxcontig_body() {
+	h_init
+	mkdir src
+	echo a >src/a
+	mkffs img src
+	ffsimg img sb fs_maxcontig=-5
+	sb_refused img 'fs_maxcontig -5 is not in 0\.\.[0-9]*'
+}
+
+atf_test_case sb_cgsize
+sb_cgsize_head() {
+	atf_set "descr" "a cylinder group size larger than a block (here " \
+	    "beyond the largest buffer: an assertion in the buffer cache) " \
+	    "refuses a read-write mount"
+	atf_set "require.progs" "makefs"
+}
+sb_cgsize_body() {
+	h_init
+	mkdir src
+	echo a >src/a
+	mkffs img src
+	# Move the inode table 1100 fragments on, so that a group block of
+	# 1100 fragments passes the read-only layout check.
+	ib=$(ffsimg img sb fs_iblkno)
+	db=$(ffsimg img sb fs_dblkno)
+	fsize=$(ffsimg img sb fs_fsize)
+	ffsimg img copy "$ib" $((ib + 1100)) $((db - ib))
+	ffsimg img sb fs_iblkno=$((ib + 1100)) fs_dblkno=$((db + 1100)) \
+	    fs_cgsize=$((1100 * fsize))
+	sb_refused img "cylinder group size $((1100 * fsize)) is larger than a block \\($(ffsimg img sb fs_bsize)\\)"
+}
+
+atf_test_case sb_summary
+sb_summary_head() {
+	atf_set "descr" "a summary area inside a group's metadata (written " \
+	    "over the cylinder group header at unmount) refuses a " \
+	    "read-write mount"
+	atf_set "require.progs" "makefs"
+}
+sb_summary_body() {
+	h_init
+	mkdir src
+	echo a >src/a
+	mkffs img src
+	ffsimg img sb fs_csaddr=$(ffsimg img addr cg:0)
+	sb_refused img 'summary area .* overlaps the metadata of cylinder group 0'
+	ffsimg img sb fs_csaddr=0
+	sb_refused img 'summary area .* overlaps the metadata of cylinder group 0'
+}
+
 atf_init_test_cases() {
 	atf_add_test_case wrerr_eviction
 	atf_add_test_case wrerr_inactive
 	atf_add_test_case wrerr_unmount
 	atf_add_test_case wrerr_barrier
 	atf_add_test_case unchanged
+	atf_add_test_case sb_contigsumsize
+	atf_add_test_case sb_maxcontig
+	atf_add_test_case sb_cgsize
+	atf_add_test_case sb_summary
 }

@@ -14,6 +14,7 @@ Usage: h_ffsimg.py IMG OBJECT ... where OBJECT is one of
   cg C FIELD[=VALUE] ...      header fields of cylinder group C
   ino N FIELD[=VALUE] ...     fields of inode N (db0..db11, ib0..ib2 too)
   ind FRAG IDX[=VALUE] ...    entry IDX of the indirect block at FRAG
+  copy FROM TO N              copy N fragments from fragment FROM to TO
   addr WHAT                   a fragment address: sb (the primary
                               superblock), cg:C (header of group C),
                               itable:C (inode table of group C), csum
@@ -195,6 +196,12 @@ def main(argv):
             idx = a.partition("=")[0]
             table[idx] = (int(idx, 0) * img.psize, img.psize, True)
         fields(img, base, table, args[1:])
+    elif what == "copy":
+        src, dst, n = (int(a, 0) for a in args[:3])
+        img.f.seek(src * img.fsize)
+        data = img.f.read(n * img.fsize)
+        img.f.seek(dst * img.fsize)
+        img.f.write(data)
     elif what == "addr":
         print(img.addr(args[0]))
     else:

@@ -190,8 +190,8 @@ sb_check_summary(const struct fs *fs, char *why, size_t whylen)
 {
 	int64_t need = (int64_t)fs->fs_ncg * (int64_t)sizeof(struct csum);
 
-	if (fs->fs_cssize < need || fs->fs_csaddr < 0 || fs->fs_csaddr +
-	    howmany(fs->fs_cssize, fs->fs_fsize) > fs->fs_size)
+	if (fs->fs_cssize < need || fs->fs_csaddr < 0 || fs->fs_csaddr >
+	    fs->fs_size - howmany(fs->fs_cssize, fs->fs_fsize))
 		SB_BAD("bad summary area (csaddr %lld, cssize %d)",
 		    (long long)fs->fs_csaddr, fs->fs_cssize);
 	return 0;
@@ -217,7 +217,60 @@ sb_check_format(const struct fs *fs, char *why, size_t whylen)
 	return 0;
 }
 
+/*
+ * Fields only writing uses, checked when a mount is read-write: the
+ * cluster summary (its length sizes the array cluster accounting writes
+ * into each group block), maxcontig, the group block against the block
+ * size (it is one buffer), where the primary superblock and the summary
+ * area lie (inside the metadata of group 0, in no group's metadata,
+ * respectively), so that block allocation and freeing can rely on them.
+ */
+static int
+sb_check_rw(const struct fs *fs, int64_t loc, char *why, size_t whylen)
+{
+	int64_t csend, lo, hi;
+	uint32_t c, clast;
+
+	if (fs->fs_contigsumsize < 0 || fs->fs_contigsumsize > FS_MAXCONTIG)
+		SB_BAD("fs_contigsumsize %d is not in 0..%d",
+		    fs->fs_contigsumsize, FS_MAXCONTIG);
+	if (fs->fs_maxcontig < 0 ||
+	    fs->fs_maxcontig > fs->fs_fpg >> fs->fs_fragshift)
+		SB_BAD("fs_maxcontig %d is not in 0..%d", fs->fs_maxcontig,
+		    fs->fs_fpg >> fs->fs_fragshift);
+	if (fs->fs_cgsize > fs->fs_bsize)
+		SB_BAD("cylinder group size %d is larger than a block (%d)",
+		    fs->fs_cgsize, fs->fs_bsize);
+	if (loc + SBLOCKSIZE > (int64_t)fs->fs_sblkno << fs->fs_fshift)
+		SB_BAD("the superblock at byte %lld is not before the first "
+		    "group's backup (fragment %d)", (long long)loc,
+		    fs->fs_sblkno);
+	csend = fs->fs_csaddr + howmany(fs->fs_cssize, fs->fs_fsize);
+	clast = (uint32_t)((csend - 1) / fs->fs_fpg);
+	for (c = (uint32_t)(fs->fs_csaddr / fs->fs_fpg); c <= clast; c++) {
+		lo = c == 0 ? 0 : ffs_cgstart(fs, c) + fs->fs_sblkno;
+		hi = ffs_cgstart(fs, c) + fs->fs_dblkno;
+		if (fs->fs_csaddr < hi && csend > lo)
+			SB_BAD("summary area (fragments %lld..%lld) overlaps "
+			    "the metadata of cylinder group %u",
+			    (long long)fs->fs_csaddr, (long long)csend - 1, c);
+	}
+	return 0;
+}
+
 #undef SB_BAD
+
+/*
+ * Check what a read-write mount needs beyond ffs_sb_validate() of the
+ * superblock found at byte loc.  Returns 0, or EROFS (the file system is
+ * still fine to read) with the first problem described in why.
+ */
+int
+ffs_sb_validate_rw(const struct fs *fs, int64_t loc, char *why,
+    size_t whylen)
+{
+	return sb_check_rw(fs, loc, why, whylen) != 0 ? EROFS : 0;
+}
 
 /*
  * Check a decoded, normalised superblock for a device of devsize bytes

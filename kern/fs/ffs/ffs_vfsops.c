@@ -468,21 +468,21 @@ static int
 mount_rw(struct ufsmount *ump)
 {
 	struct fs *fs = ump->um_fs;
+	char why[200];
 	int error;
 
+	if ((error = ffs_sb_validate_rw(fs, ump->um_sbloc, why,
+	    sizeof(why))) != 0) {
+		kprintf("ffs: %s: %s; read-write mount refused\n",
+		    ump->um_devname, why);
+		return error;
+	}
 	ump->um_blkerrors = dev_errors(ump);
 	ump->um_csp = kmem_zalloc((size_t)fs->fs_ncg * sizeof(*ump->um_csp));
 	ump->um_sborig = kmem_alloc(ump->um_sbrawsize);
 	if (ump->um_csp == NULL || ump->um_sborig == NULL)
 		return ENOMEM;
 	memcpy(ump->um_sborig, ump->um_sbraw, ump->um_sbrawsize);
-	if (fs->fs_csaddr <= 0 || !ffs_blkok(fs, fs->fs_csaddr, 1) ||
-	    fs->fs_csaddr + howmany(fs->fs_cssize, fs->fs_fsize) >
-	    fs->fs_size) {
-		kprintf("ffs: %s: cylinder summary area outside the file "
-		    "system\n", ump->um_devname);
-		return EIO;
-	}
 	if ((error = csum_io(ump, false)) != 0)
 		return error;
 	error = sb_write(ump, false);
