@@ -221,6 +221,106 @@ sb_summary_body() {
 	sb_refused img 'summary area .* overlaps the metadata of cylinder group 0'
 }
 
+# cg_refused IMG GROUP MESSAGE: fsu_mkdir, which needs group GROUP (the
+# only one), fails naming it; nothing is written; reading still works.
+cg_refused() {
+	cp "$1" before
+	atf_check -s exit:1 -e match:"ffs: $1: cylinder group $2: $3\$" \
+	    -e match:'fsu_mkdir: /x: Input/output error' fsu_mkdir "$1" /x
+	atf_check -s exit:0 cmp "$1" before
+	atf_check -s exit:0 -o match:'^a$' fsu_ls "$1" /
+	cp before "$1"
+}
+
+atf_test_case cg_offsets
+cg_offsets_head() {
+	atf_set "descr" "cylinder group map offsets near INT32_MAX (a " \
+	    "32-bit check wrapped) fail the command naming the group, " \
+	    "nothing written"
+	atf_set "require.progs" "makefs"
+}
+cg_offsets_body() {
+	h_init
+	mkdir src
+	echo a >src/a
+	mkffs img src
+	cp img orig
+	for f in cg_iusedoff=0x7fffffff cg_freeoff=0x7ffffff0 \
+	    cg_clustersumoff=0x7ffffffc cg_clusteroff=0x7fffffc0 \
+	    cg_iusedoff=-8; do
+		cp orig img
+		ffsimg img cg 0 "$f"
+		cg_refused img 0 'maps outside the group block'
+	done
+	cp orig img
+	ffsimg img cg 0 cg_nextfreeoff=0x7fffffff
+	cg_refused img 0 'bad end of the maps'
+	cp orig img
+	ffsimg img cg 0 cg_clusteroff=$(ffsimg img cg 0 cg_freeoff)
+	cg_refused img 0 'maps overlap'
+	cp orig img
+	ffsimg img cg 0 cg_magic=0
+	cg_refused img 0 'bad magic number'
+}
+
+atf_test_case cg_counts
+cg_counts_head() {
+	atf_set "descr" "a cylinder group whose counts disagree with its " \
+	    "maps, or with the geometry, fails the command naming the " \
+	    "group, nothing written"
+	atf_set "require.progs" "makefs"
+}
+cg_counts_body() {
+	h_init
+	mkdir src
+	echo a >src/a
+	mkffs img src
+	cp img orig
+	ffsimg img cg 0 cs_nbfree=$(($(ffsimg img cg 0 cs_nbfree) + 3))
+	cg_refused img 0 'free block or fragment count does not match its map'
+	cp orig img
+	ffsimg img cg 0 cs_nifree=$(($(ffsimg img cg 0 cs_nifree) + 1))
+	cg_refused img 0 'free inode count does not match its map'
+	cp orig img
+	ffsimg img cg 0 cg_frsum1=$(($(ffsimg img cg 0 cg_frsum1) + 1))
+	cg_refused img 0 'fragment run counts do not match its map'
+	cp orig img
+	ffsimg img cg 0 cg_ndblk=$(($(ffsimg img cg 0 cg_ndblk) / 2))
+	cg_refused img 0 'wrong number of fragments'
+	cp orig img
+	ffsimg img cg 0 cg_niblk=7
+	cg_refused img 0 'wrong number of inodes'
+	cp orig img
+	ffsimg img cg 0 cg_initediblk=-1
+	cg_refused img 0 'bad count of initialised inodes'
+	cp orig img
+	ffsimg img cg 0 cg_nclusterblks=0x7fffffff
+	cg_refused img 0 'wrong number of cluster map blocks'
+}
+
+atf_test_case cg_after_changes
+cg_after_changes_head() {
+	atf_set "descr" "a bad cylinder group met after the command changed " \
+	    "the image: it fails and the image is left not clean"
+	atf_set "require.progs" "makefs"
+}
+cg_after_changes_body() {
+	h_init
+	mkdir src
+	atf_check -s exit:0 -o ignore -e ignore makefs -t ffs -s 24m \
+	    -o version=2,bsize=4096,fsize=512 img src
+	atf_check -s exit:0 -o inline:"2\n" python3 \
+	    "$FSU_SRC/tests/ffs/h_ffsimg.py" img sb fs_ncg
+	ffsimg img cg 1 cs_nbfree=$(($(ffsimg img cg 1 cs_nbfree) - 1))
+	# 18 MB: more than group 0 holds, so the file goes on in group 1.
+	head -c 18000000 /dev/zero >big
+	atf_check -s exit:1 -e match:'cylinder group 1: free block' \
+	    -e match:'fsu_write: /big: Input/output error' \
+	    -e match:'not marked clean' -x "fsu_write img /big <big"
+	clean_is img 0
+	refused_rw img
+}
+
 atf_init_test_cases() {
 	atf_add_test_case wrerr_eviction
 	atf_add_test_case wrerr_inactive
@@ -231,4 +331,7 @@ atf_init_test_cases() {
 	atf_add_test_case sb_maxcontig
 	atf_add_test_case sb_cgsize
 	atf_add_test_case sb_summary
+	atf_add_test_case cg_offsets
+	atf_add_test_case cg_counts
+	atf_add_test_case cg_after_changes
 }

@@ -169,6 +169,8 @@ ffs_ump_free(struct ufsmount *ump)
 	if (ump->um_csp != NULL)
 		kmem_free(ump->um_csp, (size_t)ump->um_fs->fs_ncg *
 		    sizeof(*ump->um_csp));
+	if (ump->um_cgstate != NULL)
+		kmem_free(ump->um_cgstate, (size_t)ump->um_fs->fs_ncg);
 	if (ump->um_sbraw != NULL)
 		kmem_free(ump->um_sbraw, ump->um_sbrawsize);
 	if (ump->um_sborig != NULL)
@@ -479,8 +481,10 @@ mount_rw(struct ufsmount *ump)
 	}
 	ump->um_blkerrors = dev_errors(ump);
 	ump->um_csp = kmem_zalloc((size_t)fs->fs_ncg * sizeof(*ump->um_csp));
+	ump->um_cgstate = kmem_zalloc((size_t)fs->fs_ncg);
 	ump->um_sborig = kmem_alloc(ump->um_sbrawsize);
-	if (ump->um_csp == NULL || ump->um_sborig == NULL)
+	if (ump->um_csp == NULL || ump->um_cgstate == NULL ||
+	    ump->um_sborig == NULL)
 		return ENOMEM;
 	memcpy(ump->um_sborig, ump->um_sbraw, ump->um_sbrawsize);
 	if ((error = csum_io(ump, false)) != 0)

@@ -46,6 +46,7 @@ struct ufsmount {
 	char		um_devname[64];	/* for messages */
 	/* Read-write mounts only. */
 	struct csum	*um_csp;	/* per-group summaries, host order */
+	uint8_t		*um_cgstate;	/* per group: CG_UNCHECKED, ... */
 	bool		um_fmod;	/* superblock or summaries changed */
 	bool		um_rdonly;
 	bool		um_wrerror;	/* writing back failed: never clean */
@@ -54,6 +55,11 @@ struct ufsmount {
 	uint64_t	um_blkwrites;	/* device's write requests at mount */
 	void		*um_sborig;	/* superblock as found (um_sbrawsize) */
 };
+
+/* um_cgstate: has the group been checked (ffs_alloc.c, cg_verify)? */
+#define CG_UNCHECKED	0
+#define CG_CHECKED	1		/* its maps agree with its counts */
+#define CG_BAD		2		/* refused (and said so) */
 
 #define VFSTOUFS(mp)	((struct ufsmount *)(mp)->mnt_data)
 
