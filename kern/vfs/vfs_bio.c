@@ -9,9 +9,15 @@
  * allocator's reclaim hook only drops clean buffers, since it may not do
  * I/O.
  *
- * The kernel is single-threaded under the kernel lock, so a buffer that
- * is busy when getblk() asks for it can only mean a caller asked twice
- * for the same block; that is a bug and panics.
+ * No two cached buffers of a device overlap: a request for bytes that
+ * another buffer holds, at another block number or with another size,
+ * first writes that buffer (if dirty) and drops it, so every byte has one
+ * copy in the cache.  The kernel is single-threaded under the kernel
+ * lock, so a buffer that is busy when getblk() needs those bytes means
+ * the caller holds it already: on a corrupt file system, the same block
+ * claimed twice (an indirect block listing itself, a directory block that
+ * is also another file's indirect block).  That is EIO with a console
+ * message, never an assertion: the block numbers come from the disk.
  */
 #include "../sys/param.h"
 #include "../sys/buf.h"
@@ -32,6 +38,7 @@ static struct {
 	struct bufq	lru;
 	uint64_t	bytes;		/* data bytes cached */
 	uint64_t	budget;
+	daddr_t		maxblks;	/* DEV_BSIZE units of the largest */
 	struct bufstats	stats;
 } bc;
 
@@ -81,6 +88,41 @@ incore(const struct vnode *vp, daddr_t blkno)
 		if (bp->b_vp == vp && bp->b_blkno == blkno)
 			return bp;
 	return NULL;
+}
+
+/*
+ * A cached buffer of vp that shares bytes with [blkno, blkno + nblks)
+ * (DEV_BSIZE units) without starting at blkno, or NULL.
+ */
+static struct buf *
+overlapping(const struct vnode *vp, daddr_t blkno, daddr_t nblks)
+{
+	struct buf *bp;
+	daddr_t b;
+
+	for (b = blkno - bc.maxblks + 1; b < blkno + nblks; b++) {
+		if (b == blkno || (bp = incore(vp, b)) == NULL)
+			continue;
+		if (b + bp->b_bcount / DEV_BSIZE > blkno)
+			return bp;
+	}
+	return NULL;
+}
+
+/*
+ * Refuse a request for bytes a busy buffer holds.  The device vnode
+ * counts the refusals, so that the file system, whose operation may have
+ * been cut short half done, does not mark itself clean (ffs_unmount).
+ */
+static int
+claimed_twice(struct buf *bp, daddr_t blkno, int size)
+{
+	bp->b_vp->v_bufrefused++;
+	kprintf("vfs: block %lld (%d bytes) is needed while block %lld (%d "
+	    "bytes), which overlaps it, is in use: a block used twice on a "
+	    "corrupt file system\n", (long long)blkno, size,
+	    (long long)bp->b_blkno, bp->b_bcount);
+	return EIO;
 }
 
 /* Free a buffer that is off the LRU queue. */
@@ -178,8 +220,32 @@ buf_reclaim(size_t want)
 }
 
 /*
+ * Make room for a new buffer of nblks at blkno: write back (if dirty) and
+ * drop every other buffer that shares bytes with it.  EIO if one is busy.
+ */
+static int
+buf_unalias(struct vnode *vp, daddr_t blkno, int size)
+{
+	struct buf *bp;
+	int error;
+
+	while ((bp = overlapping(vp, blkno, size / DEV_BSIZE)) != NULL) {
+		if (bp->b_flags & B_BUSY)
+			return claimed_twice(bp, blkno, size);
+		TAILQ_REMOVE(&bc.lru, bp, b_lru);
+		error = (bp->b_flags & B_DELWRI) ? buf_writeout(bp) : 0;
+		buf_free(bp);
+		if (error != 0)
+			return error;
+	}
+	return 0;
+}
+
+/*
  * Return the buffer for `size' bytes at blkno of device vnode vp, busy.
- * B_DONE tells whether its contents are valid.
+ * B_DONE tells whether its contents are valid.  The size and the block
+ * come from file systems that read them from the disk, so a bad one is
+ * an error, not an assertion.
  */
 int
 getblk(struct vnode *vp, daddr_t blkno, int size, struct buf **bpp)
@@ -187,10 +253,16 @@ getblk(struct vnode *vp, daddr_t blkno, int size, struct buf **bpp)
 	struct buf *bp;
 	int error;
 
-	KASSERT(size > 0 && size <= MAXPHYS && size % DEV_BSIZE == 0);
+	if (size <= 0 || size > MAXPHYS || size % DEV_BSIZE != 0 ||
+	    blkno < 0) {
+		kprintf("vfs: no buffer of %d bytes at block %lld (at most "
+		    "%d bytes, whole sectors)\n", size, (long long)blkno,
+		    MAXPHYS);
+		return EINVAL;
+	}
 	if ((bp = incore(vp, blkno)) != NULL) {
-		KASSERTMSG((bp->b_flags & B_BUSY) == 0,
-		    "getblk: block %lld already busy", (long long)blkno);
+		if (bp->b_flags & B_BUSY)
+			return claimed_twice(bp, blkno, size);
 		TAILQ_REMOVE(&bc.lru, bp, b_lru);
 		if (bp->b_bcount == size) {
 			bp->b_flags |= B_BUSY;
@@ -204,6 +276,8 @@ getblk(struct vnode *vp, daddr_t blkno, int size, struct buf **bpp)
 		if (error != 0)
 			return error;
 	}
+	if ((error = buf_unalias(vp, blkno, size)) != 0)
+		return error;
 	bc.stats.bs_misses++;
 	buf_evict((uint64_t)size);
 	if ((bp = kmem_zalloc(sizeof(*bp))) == NULL)
@@ -218,6 +292,7 @@ getblk(struct vnode *vp, daddr_t blkno, int size, struct buf **bpp)
 	bp->b_flags = B_BUSY;
 	LIST_INSERT_HEAD(bufhash(vp, blkno), bp, b_hash);
 	bc.bytes += (uint64_t)size;
+	bc.maxblks = MAX(bc.maxblks, (daddr_t)(size / DEV_BSIZE));
 	*bpp = bp;
 	return 0;
 }
@@ -343,10 +418,27 @@ bflush(struct vnode *vp)
 	return error;
 }
 
+/* Is a buffer sharing bytes with [blkno, blkno + size) in use now? */
+bool
+binuse(const struct vnode *vp, daddr_t blkno, int size)
+{
+	daddr_t b, end = blkno + howmany(size, DEV_BSIZE);
+	struct buf *bp;
+
+	for (b = blkno - bc.maxblks + 1; b < end; b++) {
+		bp = incore(vp, b);
+		if (bp != NULL && (bp->b_flags & B_BUSY) &&
+		    b + bp->b_bcount / DEV_BSIZE > blkno)
+			return true;
+	}
+	return false;
+}
+
 /*
  * Forget any cached buffer that starts inside [blkno, blkno + size) of
  * device vnode vp, dirty or not: the blocks were freed and may be reused
- * as file data.
+ * as file data.  A buffer in use is left alone (a file system checks
+ * binuse() before freeing).
  */
 void
 binval(struct vnode *vp, daddr_t blkno, int size)
@@ -355,9 +447,8 @@ binval(struct vnode *vp, daddr_t blkno, int size)
 	daddr_t b, end = blkno + howmany(size, DEV_BSIZE);
 
 	for (b = blkno; b < end; b++) {
-		if ((bp = incore(vp, b)) == NULL)
+		if ((bp = incore(vp, b)) == NULL || (bp->b_flags & B_BUSY))
 			continue;
-		KASSERT((bp->b_flags & B_BUSY) == 0);
 		TAILQ_REMOVE(&bc.lru, bp, b_lru);
 		buf_free(bp);
 	}

@@ -724,8 +724,10 @@ ffs_realloccg(struct inode *ip, int64_t bprev, int64_t pref, int osize,
 
 /*
  * Free size bytes at fragment bno, held by ip (whose block count drops),
- * and forget any cached buffer there.  A block that is already free means
- * the file system is corrupt: EIO, nothing changed.
+ * and forget any cached buffer there.  A block that is metadata, outside
+ * the file system, already free, or in use right now (an indirect block
+ * that lists itself, being read while it is freed) means the file system
+ * is corrupt: EIO, nothing changed.
  */
 int
 ffs_blkfree(struct inode *ip, int64_t bno, int size)
@@ -739,18 +741,23 @@ ffs_blkfree(struct inode *ip, int64_t bno, int size)
 	int error;
 
 	if (!ffs_blkok(fs, bno, nfr))
-		return alloc_bad(ump, c, "freeing a block outside the fs");
+		return ffs_corrupt(ump, "inode %llu: freeing fragment %lld, "
+		    "outside the file system or in its metadata",
+		    (unsigned long long)ip->i_number, (long long)bno);
+	if (binuse(ump->um_devvp, ffs_fsbtodb(fs, bno), size))
+		return ffs_corrupt(ump, "inode %llu: freeing fragment %lld "
+		    "while it is in use (a block claimed twice)",
+		    (unsigned long long)ip->i_number, (long long)bno);
 	if ((error = cg_get(ump, c, &cr)) != 0)
 		return error;
 	for (i = 0; i < nfr; i++) {
 		if (b + i >= cr.cr_cg.cg_ndblk ||
 		    isset(cr.cr_blksfree, b + i)) {
 			cg_put(ump, &cr, false);
-			kprintf("ffs: %s: inode %llu: freeing free fragment "
-			    "%lld\n", ump->um_devname,
+			return ffs_corrupt(ump, "inode %llu: freeing free "
+			    "fragment %lld (a block claimed twice)",
 			    (unsigned long long)ip->i_number,
 			    (long long)(bno + i));
-			return EIO;
 		}
 	}
 	frag_acct(fs, &cr, bbase, -1);
@@ -916,9 +923,8 @@ ffs_vfree(struct ufsmount *ump, ino_t ino, mode_t mode)
 		return error;
 	if (!isset(cr.cr_inosused, idx)) {
 		cg_put(ump, &cr, false);
-		kprintf("ffs: %s: freeing free inode %llu\n", ump->um_devname,
+		return ffs_corrupt(ump, "freeing free inode %llu",
 		    (unsigned long long)ino);
-		return EIO;
 	}
 	clrbit(cr.cr_inosused, idx);
 	if (idx < (uint32_t)cr.cr_cg.cg_irotor)

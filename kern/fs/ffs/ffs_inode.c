@@ -270,8 +270,9 @@ ind_free(struct inode *ip, int level, int64_t blk)
 	int error = 0, e;
 
 	if (!ffs_blkok(fs, blk, fs->fs_frag))
-		return inode_bad(ump, ip->i_number, "indirect block outside "
-		    "the file system");
+		return ffs_corrupt(ump, "inode %llu: indirect block %lld is "
+		    "outside the file system or in its metadata",
+		    (unsigned long long)ip->i_number, (long long)blk);
 	/* Copy the pointers out: freeing invalidates the buffer. */
 	if ((kids = kmem_alloc(sz)) == NULL)
 		return ENOMEM;
@@ -321,8 +322,9 @@ ind_trunc(struct inode *ip, int level, int64_t blk, int64_t base,
 	for (l = 0; l < level; l++)
 		span *= (uint64_t)fs->fs_nindir;
 	if (!ffs_blkok(fs, blk, fs->fs_frag))
-		return inode_bad(ump, ip->i_number, "indirect block outside "
-		    "the file system");
+		return ffs_corrupt(ump, "inode %llu: indirect block %lld is "
+		    "outside the file system or in its metadata",
+		    (unsigned long long)ip->i_number, (long long)blk);
 	first = (uint32_t)((uint64_t)(lastlbn - base) / span);
 	if ((error = bread(ump->um_devvp, ffs_fsbtodb(fs, blk), fs->fs_bsize,
 	    &bp)) != 0)
@@ -426,5 +428,11 @@ ffs_truncate(struct inode *ip, uint64_t length)
 	if (error == 0 && lastlbn >= 0 && lastlbn < UFS_NDADDR)
 		error = trunc_lastfrags(ip, lastlbn, osize, length);
 	set_size(ip, length);
+	/*
+	 * Cut short, the file may keep blocks past its new end or end in
+	 * a hole: the file system needs fsck, and is not marked clean.
+	 */
+	if (error != 0)
+		ip->i_ump->um_corrupt = true;
 	return error;
 }

@@ -332,15 +332,33 @@ ffs_blksize(const struct fs *fs, uint64_t size, daddr_t lbn)
 
 /*
  * May nfrags fragments starting at blk be file data or an indirect
- * block?  They must lie inside the file system, past fragment 0, and
- * inside one block (fragments never straddle a block boundary, and a
- * whole block is block-aligned).
+ * block?  They must lie inside the file system and inside one block
+ * (fragments never straddle a block boundary, and a whole block is
+ * block-aligned), and be no metadata: not the boot area and superblock
+ * (group 0 before its data), not a group's backup superblock, header or
+ * inode table, not the summary area.  A pointer into those, followed,
+ * would read metadata as file data, and freed or written, destroy it.
  */
 bool
 ffs_blkok(const struct fs *fs, int64_t blk, int64_t nfrags)
 {
-	return blk > 0 && blk < fs->fs_size && nfrags <= fs->fs_size - blk &&
-	    (blk & (fs->fs_frag - 1)) + nfrags <= fs->fs_frag;
+	int64_t end = blk + nfrags, start, lo, hi;
+	uint32_t c;
+
+	if (!(blk > 0 && nfrags > 0 && blk < fs->fs_size &&
+	    nfrags <= fs->fs_size - blk &&
+	    (blk & (fs->fs_frag - 1)) + nfrags <= fs->fs_frag))
+		return false;
+	/* One block: one group (fs_fpg is a multiple of fs_frag). */
+	c = (uint32_t)(blk / fs->fs_fpg);
+	start = ffs_cgstart(fs, c);
+	lo = c == 0 ? 0 : start + fs->fs_sblkno;
+	hi = start + fs->fs_dblkno;
+	if (blk < hi && end > lo)
+		return false;
+	lo = fs->fs_csaddr;
+	hi = lo + howmany(fs->fs_cssize, fs->fs_fsize);
+	return !(blk < hi && end > lo);
 }
 
 /* Hash of a name for the directory hash (32-bit FNV-1a). */

@@ -480,6 +480,7 @@ mount_rw(struct ufsmount *ump)
 		return error;
 	}
 	ump->um_blkerrors = dev_errors(ump);
+	ump->um_bufrefused = ump->um_devvp->v_bufrefused;
 	ump->um_csp = kmem_zalloc((size_t)fs->fs_ncg * sizeof(*ump->um_csp));
 	ump->um_cgstate = kmem_zalloc((size_t)fs->fs_ncg);
 	ump->um_sborig = kmem_alloc(ump->um_sbrawsize);
@@ -549,8 +550,9 @@ ffs_mount(struct mount *mp, struct vnode *devvp, const char *opts)
  *
  * Nor is it marked clean when any request to the device failed while it
  * was mounted, when a write-back nobody waited for was lost (mnt_wrerror:
- * eviction, inactive, reclaim), or when damage was found (um_corrupt): an
- * operation cut short may have left it inconsistent.  Those make the
+ * eviction, inactive, reclaim), or when damage was found (um_corrupt, or
+ * the buffer cache refused a block claimed twice): an operation cut short
+ * may have left it inconsistent.  Those make the
  * unmount fail too (after it is done), so the command cannot succeed.
  * A command that changed nothing leaves the superblock as it found it,
  * clean (a bad cylinder group met before anything was written, say).
@@ -564,6 +566,7 @@ ffs_unmount(struct mount *mp, int flags)
 
 	if (!ump->um_rdonly) {
 		lost = dev_errors(ump) != ump->um_blkerrors ||
+		    ump->um_devvp->v_bufrefused != ump->um_bufrefused ||
 		    mp->mnt_wrerror != 0 || ump->um_corrupt;
 		if (ump_unchanged(ump)) {
 			error = sb_restore(ump);

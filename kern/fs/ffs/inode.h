@@ -53,6 +53,7 @@ struct ufsmount {
 	bool		um_corrupt;	/* damage found (ffs_corrupt): not clean */
 	uint64_t	um_blkerrors;	/* device's failed requests at mount */
 	uint64_t	um_blkwrites;	/* device's write requests at mount */
+	uint32_t	um_bufrefused;	/* devvp->v_bufrefused at mount */
 	void		*um_sborig;	/* superblock as found (um_sbrawsize) */
 };
 
