@@ -447,6 +447,37 @@ bio_cgsize_body() {
 	atf_check -s exit:0 -o ignore grep 'no buffer of' err
 }
 
+atf_test_case rename_dotdot
+rename_dotdot_head() {
+	atf_set "descr" "a rename whose check of the \"..\" chain cannot " \
+	    "finish (a loop, a directory naming itself) fails with EIO " \
+	    "instead of moving a directory under itself"
+	atf_set "require.progs" "makefs"
+}
+rename_dotdot_body() {
+	h_init
+	mkdir -p src/a/b/c/d
+	mkffs img src
+	c=$(fsu_ls img -di /a/b/c | awk '{ print $1 }')
+	d=$(fsu_ls img -di /a/b/c/d | awk '{ print $1 }')
+	cp img orig
+	# c's ".." names d, whose ".." names c: climbing from d never
+	# reaches /a, which is d's ancestor.
+	ffsimg img dotdot "$c" "$d"
+	cp img before
+	atf_check -s exit:1 -e match:'"\.\." chain above directory [0-9]* is deeper than the limit or loops' \
+	    -e match:'fsu_mv: rename /a to /a/b/c/d/z: Input/output error' \
+	    fsu_mv img /a /a/b/c/d/z
+	atf_check -s exit:0 cmp img before
+	cp orig img
+	ffsimg img dotdot "$c" "$c"
+	atf_check -s exit:1 -e match:"chain above directory $c names a directory itself" \
+	    -e match:'Input/output error' fsu_mv img /a /a/b/c/d/z
+	# The chain from elsewhere is fine: renames that do not climb
+	# through c still work.
+	atf_check -s exit:0 fsu_mv img /a/b/c/d /d
+}
+
 atf_init_test_cases() {
 	atf_add_test_case wrerr_eviction
 	atf_add_test_case wrerr_inactive
@@ -464,4 +495,5 @@ atf_init_test_cases() {
 	atf_add_test_case ptr_claimed_twice
 	atf_add_test_case ptr_loop
 	atf_add_test_case bio_cgsize
+	atf_add_test_case rename_dotdot
 }

@@ -15,6 +15,9 @@ Usage: h_ffsimg.py IMG OBJECT ... where OBJECT is one of
   ino N FIELD[=VALUE] ...     fields of inode N (db0..db11, ib0..ib2 too)
   ind FRAG IDX[=VALUE] ...    entry IDX of the indirect block at FRAG
   copy FROM TO N              copy N fragments from fragment FROM to TO
+  dotdot DIR INO              make the ".." entry of directory inode DIR
+                              (the second entry of its first block) name
+                              inode INO
   addr WHAT                   a fragment address: sb (the primary
                               superblock), cg:C (header of group C),
                               itable:C (inode table of group C), csum
@@ -202,6 +205,13 @@ def main(argv):
         data = img.f.read(n * img.fsize)
         img.f.seek(dst * img.fsize)
         img.f.write(data)
+    elif what == "dotdot":
+        dirino, ino = (int(a, 0) for a in args[:2])
+        db0 = img.get(img.inode_off(dirino) + (INO2 if img.ufs2 else
+                                               INO1)["db0"][0], img.psize,
+                      True)
+        # "." takes 12 bytes: d_ino, d_reclen, type/namlen, ".\0\0\0".
+        img.put(db0 * img.fsize + 12, 4, False, ino)
     elif what == "addr":
         print(img.addr(args[0]))
     else:
