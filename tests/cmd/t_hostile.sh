@@ -370,6 +370,26 @@ ptr_metadata_body() {
 		clean_is img 0
 		atf_check -s exit:0 -o match:'a$' -e ignore fsu_ls img /a
 	done
+	# The same with the single indirect block of a larger file.
+	head -c 300000 /dev/zero | tr '\0' b >src/big
+	mkffs img src
+	ino=$(fsu_ls img -i /big | awk '{ print $1 }')
+	cp img orig
+	for blk in $(ffsimg img addr sb) $(ffsimg img addr cg:0) \
+	    $(ffsimg img addr itable:0) $((size + 8)); do
+		cp orig img
+		ffsimg img ino "$ino" ib0="$blk"
+		cp img before
+		msg="indirect block $blk.* is outside the file system or in"
+		msg="$msg its metadata"
+		atf_check -s exit:1 -o ignore -e match:"$msg" fsu_cat img /big
+		atf_check -s exit:1 -e match:"$msg" \
+		    -x "fsu_write img -a /big <x"
+		atf_check -s exit:0 cmp img before
+		atf_check -s exit:1 -e match:"$msg" fsu_rm img /big
+		clean_is img 0
+		atf_check -s exit:0 -o match:'a$' -e ignore fsu_ls img /a
+	done
 }
 
 atf_test_case ptr_claimed_twice
