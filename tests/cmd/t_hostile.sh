@@ -498,6 +498,43 @@ rename_dotdot_body() {
 	atf_check -s exit:0 fsu_mv img /a/b/c/d /d
 }
 
+atf_test_case links_low
+links_low_head() {
+	atf_set "descr" "link counts too low for what names an inode (the " \
+	    "last link gone frees it while still named) fail the command, " \
+	    "nothing written"
+	atf_set "require.progs" "makefs"
+}
+links_low_body() {
+	h_init
+	mkdir -p src/d/s1 src/d/s2
+	echo f >src/f
+	mkffs img src
+	d=$(fsu_ls img -di /d | awk '{ print $1 }')
+	f=$(fsu_ls img -i /f | awk '{ print $1 }')
+	cp img orig
+	# /d has two subdirectories, so four links; with two, removing
+	# both would free /d and everything in it.
+	ffsimg img ino "$d" nlink=2
+	cp img before
+	atf_check -s exit:1 \
+	    -e match:"directory $d: link count 2 is too low for a subdirectory" \
+	    fsu_rmdir img /d/s1 /d/s2
+	atf_check -s exit:0 cmp img before
+	atf_check -s exit:1 -e match:"link count 2 is too low" \
+	    fsu_mv img /d/s1 /s1
+	atf_check -s exit:0 cmp img before
+	# A file named in a directory without links: any change would free
+	# it when its vnode goes.
+	cp orig img
+	ffsimg img ino "$f" nlink=0
+	cp img before
+	atf_check -s exit:1 -e match:"inode $f: link count 0 is too low" \
+	    fsu_chmod img 600 /f
+	atf_check -s exit:0 cmp img before
+	atf_check -s exit:0 -o inline:"f\n" fsu_cat img /f
+}
+
 atf_init_test_cases() {
 	atf_add_test_case wrerr_eviction
 	atf_add_test_case wrerr_inactive
@@ -516,4 +553,5 @@ atf_init_test_cases() {
 	atf_add_test_case ptr_loop
 	atf_add_test_case bio_cgsize
 	atf_add_test_case rename_dotdot
+	atf_add_test_case links_low
 }

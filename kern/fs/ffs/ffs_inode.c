@@ -13,7 +13,8 @@
  * whiteout inode 1, below fs_ncg * fs_ipg); a free inode (mode 0) is
  * ENOENT; a mode of no known type, a file larger than the block map can
  * address, or a directory larger than 2 GiB (directory offsets are 32-bit)
- * is EIO with a console message.
+ * is EIO with a console message; so, on a read-write mount, is a link
+ * count below what any inode reached through a name must have.
  */
 #include "../../sys/param.h"
 #include "../../sys/buf.h"
@@ -86,6 +87,14 @@ inode_check(struct inode *ip)
 		    "block map can address");
 	if (type == VDIR && ip->i_size > FFS_MAXDIRSIZE)
 		return inode_bad(ump, ip->i_number, "directory too large");
+	/*
+	 * Writing trusts the link count: the last link gone, the inode and
+	 * its blocks are freed.  An inode that a name leads to has a link;
+	 * a directory has two ("." and its name).  Reading does not care.
+	 */
+	if (!ump->um_rdonly && ip->i_nlink < (type == VDIR ? 2 : 1))
+		return ffs_corrupt(ump, "inode %llu: link count %d is too low",
+		    (unsigned long long)ip->i_number, ip->i_nlink);
 	return 0;
 }
 
