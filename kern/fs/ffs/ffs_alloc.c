@@ -4,7 +4,9 @@
  *
  * A cylinder group's header and maps are read through the buffer cache
  * (cg_get), changed in place and written back as a delayed write
- * (cg_put).  The header is decoded into host byte order for the duration;
+ * (cg_put).  Nothing in a group is trusted before it is checked: its
+ * header at every read, its maps against its counts the first time a
+ * mount uses it (cg_verify); a bad group is EIO naming it.  The header is decoded into host byte order for the duration;
  * the maps are byte arrays and need no conversion, except the cluster
  * summary, which is an array of 32-bit counts read and written in the
  * disk's byte order.

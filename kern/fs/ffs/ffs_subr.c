@@ -10,7 +10,10 @@
  * cylinder group geometry against the file system and device sizes, the
  * layout inside a group, the summary area, and the few format fields
  * (symlink length, inode format) that change how inodes are read.
- * Fields only allocation uses are left to the writer.
+ * Fields only allocation uses are checked at a read-write mount
+ * (ffs_sb_validate_rw), the cylinder groups when first used (ffs_alloc.c).
+ * ffs_blkok() is the one test of a block pointer: inside the file system,
+ * inside one block, and not metadata.
  */
 #include "../../sys/param.h"
 #include "../../sys/systm.h"

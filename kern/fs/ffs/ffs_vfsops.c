@@ -22,9 +22,13 @@
  * warning (the log is not replayed, so recent changes may be missing).
  *
  * Read-write mounts (decided in ffs_mount_checkrw() alone) are refused
- * for a file system that is not clean or may have a WAPBL log; they mark
- * it not clean on disk while mounted, and clean again at unmount unless
- * writing back failed or the device reported an I/O error meanwhile.
+ * for a file system that is not clean or may have a WAPBL log, and (in
+ * mount_rw) for superblock fields only writing uses that are out of range
+ * (ffs_sb_validate_rw).  They mark it not clean on disk while mounted,
+ * and clean again at unmount, behind a barrier, unless writing back
+ * failed, the device reported an I/O error or damage was found meanwhile
+ * (then the unmount fails too); a command that changed nothing leaves
+ * the superblock exactly as it was.
  *
  * Refused or ignored: block sizes above 64 KiB or below 4 KiB (EFTYPE);
  * WAPBL log replay and FreeBSD soft-updates journal replay (not done);
