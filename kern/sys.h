@@ -109,6 +109,11 @@ struct kpartinfo {
 #define KDISK_LOCKWAIT	0x04	/* wait for that lock */
 #define KDISK_NOMMAP	0x08	/* pread/pwrite only */
 #define KDISK_VERBOSE	0x10	/* print statistics at detach */
+#define KDISK_NOJOURNAL	0x20	/* writes go to the image as they come */
+#define KDISK_JFULL	0x40	/* journal new file data too (no ordered mode) */
+
+/* ksys_disk_detach flags. */
+#define KDISK_ABORT	0x01	/* discard the transaction: nothing applied */
 
 /* ksys_mount flags. */
 #define KMNT_RDONLY	0x01
@@ -172,7 +177,7 @@ int	ksys_chroot(struct kproc *, const char *);
 
 /* Disks: images as block devices in /dev, and mounts. */
 int	ksys_disk_attach(const char *, const char *, int, char *, size_t);
-int	ksys_disk_detach(const char *);
+int	ksys_disk_detach(const char *, int);
 int	ksys_disk_partitions(const char *, struct kpartinfo *, int, int *);
 int	ksys_disk_stats(const char *);
 int	ksys_mount(struct kproc *, const char *, const char *, const char *,

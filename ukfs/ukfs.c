@@ -175,6 +175,10 @@ do_mount(struct ukfs *fs, const char *fstype, const char *image,
 		kd |= KDISK_LOCKWAIT;
 	if (flags & UKFS_NOMMAP)
 		kd |= KDISK_NOMMAP;
+	if (flags & UKFS_NOJOURNAL)
+		kd |= KDISK_NOJOURNAL;
+	if (flags & UKFS_JOURNALDATA)
+		kd |= KDISK_JFULL;
 	error = ksys_disk_attach(image, part, kd, fs->uk_dev,
 	    sizeof(fs->uk_dev));
 	if (error != 0)
@@ -192,7 +196,7 @@ do_mount(struct ukfs *fs, const char *fstype, const char *image,
 			(void)ksys_rmdir(fs->uk_proc, fs->uk_mnt);
 	}
 	if (error != 0) {
-		(void)ksys_disk_detach(fs->uk_dev);
+		(void)ksys_disk_detach(fs->uk_dev, KDISK_ABORT);
 		fs->uk_dev[0] = '\0';
 	}
 	return error;
@@ -235,8 +239,10 @@ ukfs_rootfs(void)
 
 /*
  * Unmount from a fresh process (the handle's own holds the mount's root),
- * forcing it if a clean unmount fails, then detach the device.  The first
- * error is reported.
+ * forcing it if a clean unmount fails, then detach the device, which
+ * commits the image's transaction: or discards it, with
+ * UKFS_RELFLAG_ABORT or when the unmount failed.  The first error is
+ * reported.
  */
 int
 ukfs_release(struct ukfs *fs, int flags)
@@ -261,7 +267,8 @@ ukfs_release(struct ukfs *fs, int flags)
 			ksys_printstats();
 			(void)ksys_disk_stats(fs->uk_dev);
 		}
-		e = ksys_disk_detach(fs->uk_dev);
+		e = ksys_disk_detach(fs->uk_dev, (error != 0 ||
+		    (flags & UKFS_RELFLAG_ABORT)) ? KDISK_ABORT : 0);
 		error = error != 0 ? error : e;
 	}
 	handle_free(fs);
@@ -315,7 +322,8 @@ ukfs_fsck(const char *fstype, const char *image, const char *part,
 		uf->uf_skipped = kf.kf_skipped;
 		uf->uf_modified = kf.kf_modified;
 		uf->uf_clean = kf.kf_clean;
-		e = ksys_disk_detach(fs->uk_dev);
+		/* The repairs are one transaction: none if the check failed. */
+		e = ksys_disk_detach(fs->uk_dev, error != 0 ? KDISK_ABORT : 0);
 		error = error != 0 ? error : e;
 		fs->uk_dev[0] = '\0';
 	}

@@ -38,9 +38,12 @@ struct ukfs_dir;
 #define UKFS_LOCKWAIT		0x0004	/* wait for the image lock */
 #define UKFS_NOMMAP		0x0008	/* pread/pwrite instead of mmap */
 #define UKFS_VERBOSE		0x0010	/* statistics on stderr at release */
+#define UKFS_NOJOURNAL		0x0020	/* no journal: not all-or-nothing */
+#define UKFS_JOURNALDATA	0x0040	/* journal new file data too */
 
 /* ukfs_release() flags. */
 #define UKFS_RELFLAG_FORCE	0x0001	/* unmount even if busy */
+#define UKFS_RELFLAG_ABORT	0x0002	/* discard every change: none applied */
 
 /* Extended attributes of a file (ukfs_xstat). */
 struct ukfs_stat {

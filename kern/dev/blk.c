@@ -43,10 +43,23 @@
  * congruential generator, seeded from RUMP_BLKFAIL_SEED or karc4random)
  * and fails with EIO, moving nothing, when the draw modulo 10000 is below
  * N.  The same seed and the same sequence of requests give the same
- * failures.  For tests that must hit one precise point: FSU_BLKFAIL_WRITE=N
- * fails the Nth write request since attach (1 is the first),
- * FSU_BLKFAIL_SYNC=N the Nth blk_sync that has something to make durable,
- * and FSU_BLKFAIL_AT=OFF every request that covers device byte OFF.
+ * failures.  FSU_BLKFAIL_AT=N fails the Nth request of the process (a
+ * process-wide count), whatever the device.  For tests that must hit one
+ * precise point of one device: FSU_BLKFAIL_WRITE=N fails its Nth write
+ * request (1 is the first), FSU_BLKFAIL_OFFSET=OFF every request covering
+ * its byte OFF, and FSU_BLKFAIL_SYNC=N its Nth flush to the host file
+ * (blk_devsync, whoever asks) that has something to make durable.  All
+ * but the last apply to requests from above (blk_rw) and to the host I/O
+ * a layer asks about (blk_fault), not to blk_devrw.
+ *
+ * Crash simulation.  FSU_CRASH_AFTER=N: a process-wide count of host
+ * writes and syncs (blk_crashpoint, called before each) ends the process
+ * with hyp_crash() when N of them have been made.
+ *
+ * Layers.  A layer pushed on the device (blk_push) receives blk_rw and
+ * blk_sync; it reaches the host file with blk_devrw and blk_devsync, which
+ * neither inject faults nor count as requests.  The statistics count the
+ * requests from above (blk_rw).
  */
 #include "../sys/param.h"
 #include "../sys/kmem.h"
@@ -91,8 +104,8 @@ struct blkdev {
 	uint32_t	bd_failrate;	/* per BLK_FAIL_SCALE requests */
 	uint64_t	bd_failwrite;	/* FSU_BLKFAIL_WRITE: this write fails */
 	uint64_t	bd_failsync;	/* FSU_BLKFAIL_SYNC: this sync fails */
-	uint64_t	bd_failat;	/* FSU_BLKFAIL_AT: this byte fails */
-	bool		bd_hasfailat;
+	uint64_t	bd_failoff;	/* FSU_BLKFAIL_OFFSET: this byte fails */
+	bool		bd_hasfailoff;
 	uint64_t	bd_nwrite;	/* write requests so far */
 	uint64_t	bd_nsync;	/* syncs with work so far */
 	size_t		bd_winsize;	/* power of two, >= host page */
@@ -104,6 +117,9 @@ struct blkdev {
 	struct blk_winq	bd_allwin;
 	struct blk_stats bd_stats;
 	bool		bd_unsynced;	/* written since the last sync */
+	bool		bd_windirty;	/* written through a window */
+	const struct blk_layerops *bd_lops;	/* layer on top, or NULL */
+	void		*bd_larg;
 	struct kmutex	bd_lock;
 	struct kcondvar	bd_cv;
 };
@@ -120,6 +136,10 @@ struct blk_xfer {
 };
 
 static struct blkdev *blk_units[BLK_MAXUNITS];
+
+/* Process-wide test hooks: FSU_BLKFAIL_AT and FSU_CRASH_AFTER (0: off). */
+static uint64_t blk_failat, blk_reqno;
+static uint64_t blk_crashat, blk_hostwrites;
 
 /* ------------------------------------------------------------ registry */
 
@@ -215,9 +235,9 @@ blk_params_fail(struct blkdev *bd)
 		bd->bd_failwrite = v;
 	if (blk_param("FSU_BLKFAIL_SYNC", &v))
 		bd->bd_failsync = v;
-	if (blk_param("FSU_BLKFAIL_AT", &v)) {
-		bd->bd_failat = v;
-		bd->bd_hasfailat = true;
+	if (blk_param("FSU_BLKFAIL_OFFSET", &v)) {
+		bd->bd_failoff = v;
+		bd->bd_hasfailoff = true;
 	}
 	if (blk_param("RUMP_BLKFAIL", &v))
 		bd->bd_failrate = (uint32_t)MIN(v, BLK_FAIL_SCALE);
@@ -227,6 +247,25 @@ blk_params_fail(struct blkdev *bd)
 		bd->bd_prng = v;
 	else
 		bd->bd_prng = karc4random();
+}
+
+/*
+ * The process-wide hooks, read at boot: FSU_BLKFAIL_AT=N (N >= 1) and
+ * FSU_CRASH_AFTER=N (N >= 0, stored plus one so that 0 means off).  The
+ * counts start again with every boot.
+ */
+int
+blk_init(void)
+{
+	uint64_t v;
+
+	blk_failat = blk_crashat = 0;
+	blk_reqno = blk_hostwrites = 0;
+	if (blk_param("FSU_BLKFAIL_AT", &v) && v > 0)
+		blk_failat = v;
+	if (blk_param("FSU_CRASH_AFTER", &v) && v < UINT64_MAX)
+		blk_crashat = v + 1;
+	return 0;
 }
 
 /* ---------------------------------------------------- fault injection */
@@ -248,16 +287,20 @@ fault_draw(struct blkdev *bd)
 static bool
 fault_inject(struct blkdev *bd, int rw, uint64_t off, size_t len)
 {
-	bool fail = false;
+	uint64_t at = __atomic_load_n(&blk_failat, __ATOMIC_RELAXED);
+	bool fail;
 
-	if (bd->bd_failrate == 0 && bd->bd_failwrite == 0 &&
-	    !bd->bd_hasfailat)
+	if (bd->bd_failrate == 0 && at == 0 && bd->bd_failwrite == 0 &&
+	    !bd->bd_hasfailoff)
 		return false;
 	mutex_enter(&bd->bd_lock);
-	if ((rw & BLK_WRITE) && bd->bd_failwrite != 0)
-		fail = ++bd->bd_nwrite == bd->bd_failwrite;
-	if (bd->bd_hasfailat && off <= bd->bd_failat &&
-	    bd->bd_failat - off < len)
+	fail = at != 0 &&
+	    __atomic_add_fetch(&blk_reqno, 1, __ATOMIC_RELAXED) == at;
+	if ((rw & BLK_WRITE) && bd->bd_failwrite != 0 &&
+	    ++bd->bd_nwrite == bd->bd_failwrite)
+		fail = true;
+	if (bd->bd_hasfailoff && off <= bd->bd_failoff &&
+	    bd->bd_failoff - off < len)
 		fail = true;
 	if (bd->bd_failrate != 0 &&
 	    fault_draw(bd) % BLK_FAIL_SCALE < bd->bd_failrate)
@@ -289,6 +332,35 @@ fault_inject_sync(struct blkdev *bd)
 	bd->bd_stats.bs_faults++;
 	bd->bd_stats.bs_errors++;
 	return true;
+}
+
+/*
+ * For a layer's own host I/O: EIO if the fault injection says this
+ * request fails (it counts as a request, with len bytes at off).
+ */
+int
+blk_fault(struct blkdev *bd, int rw, uint64_t off, size_t len)
+{
+	return fault_inject(bd, rw, off, len) ? EIO : 0;
+}
+
+/*
+ * Called before every host write or sync.  With FSU_CRASH_AFTER=N, the
+ * call after the Nth ends the process at once: a simulated power cut.
+ */
+void
+blk_crashpoint(void)
+{
+	uint64_t at = __atomic_load_n(&blk_crashat, __ATOMIC_RELAXED), n;
+
+	if (at == 0)
+		return;
+	n = __atomic_fetch_add(&blk_hostwrites, 1, __ATOMIC_RELAXED);
+	if (n + 1 == at) {
+		kprintf("blk: FSU_CRASH_AFTER: simulated power cut after %llu "
+		    "host writes and syncs\n", (unsigned long long)n);
+		hyp_crash();
+	}
 }
 
 /* ---------------------------------------------------------- transfers */
@@ -641,8 +713,13 @@ rw_mmap(struct blkdev *bd, struct blk_xfer *x)
 		woff = (size_t)(x->x_hoff - w->bw_key);
 		n = MIN(x->x_resid, w->bw_len - woff);
 		win = (char *)w->bw_addr + woff;
+		if (x->x_rw & BLK_WRITE) {
+			blk_crashpoint();
+			bd->bd_windirty = true;
+		}
 		xfer_copy(x, win, n);
 		if ((x->x_rw & BLK_WRITE) && (x->x_rw & BLK_SYNC)) {
+			blk_crashpoint();
 			error = hyp_msync(win, n);
 			x->x_syncs++;
 		}
@@ -666,10 +743,11 @@ rw_pio(struct blkdev *bd, struct blk_xfer *x)
 	while (x->x_resid > 0) {
 		cnt = xfer_hiov(x, hiov, BLK_MAXIOV, &len);
 		n = 0;
-		if (x->x_rw & BLK_WRITE)
+		if (x->x_rw & BLK_WRITE) {
+			blk_crashpoint();
 			error = hyp_pwritev(bd->bd_fd, hiov, cnt, x->x_hoff,
 			    &n);
-		else
+		} else
 			error = hyp_preadv(bd->bd_fd, hiov, cnt, x->x_hoff,
 			    &n);
 		xfer_advance(x, MIN(n, len));
@@ -680,6 +758,7 @@ rw_pio(struct blkdev *bd, struct blk_xfer *x)
 	}
 	if ((x->x_rw & BLK_WRITE) && (x->x_rw & BLK_SYNC)) {
 		x->x_syncs++;
+		blk_crashpoint();
 		return hyp_fsync(bd->bd_fd);
 	}
 	return 0;
@@ -727,14 +806,42 @@ rw_account(struct blkdev *bd, const struct blk_xfer *x, int error)
 	if (x->x_rw & BLK_WRITE) {
 		bs->bs_writes++;
 		bs->bs_bytes_written += x->x_done;
-		if (x->x_done > 0)
-			bd->bd_unsynced = true;
 	} else {
 		bs->bs_reads++;
 		bs->bs_bytes_read += x->x_done;
 	}
 	bs->bs_syncs += x->x_syncs;
 	mutex_exit(&bd->bd_lock);
+}
+
+/*
+ * The host file's part of a request checked by rw_check: total bytes from
+ * the caller's vectors at device offset off.  No fault injection.
+ */
+static int
+dev_rw(struct blkdev *bd, int rw, uint64_t off, const struct kiovec *iov,
+    size_t total, struct blk_xfer *x)
+{
+	int error = 0;
+
+	memset(x, 0, sizeof(*x));
+	x->x_iov = iov;
+	x->x_hoff = bd->bd_hostoff + off;
+	x->x_resid = (size_t)MIN(total, bd->bd_size - off);
+	x->x_rw = rw;
+	if (x->x_resid > 0 && blk_mmapped(bd) && !(rw & BLK_BULK)) {
+		error = rw_mmap(bd, x);
+		/* The device fell back while we were at it: finish. */
+		if (error != 0 && !blk_mmapped(bd))
+			error = rw_pio(bd, x);
+	} else if (x->x_resid > 0)
+		error = rw_pio(bd, x);
+	if ((rw & BLK_WRITE) && x->x_done > 0) {
+		mutex_enter(&bd->bd_lock);
+		bd->bd_unsynced = true;
+		mutex_exit(&bd->bd_lock);
+	}
+	return error;
 }
 
 /*
@@ -745,10 +852,41 @@ rw_account(struct blkdev *bd, const struct blk_xfer *x, int error)
  * page faults on the window, is cheaper for those.  The
  * offset and the total length must be multiples of the sector size.  A
  * request is truncated at the device end; *donep says how many bytes
- * moved, also on error.
+ * moved, also on error.  With a layer on the device, the layer serves it.
  */
 int
 blk_rw(struct blkdev *bd, int rw, uint64_t off, const struct kiovec *iov,
+    int iovcnt, size_t *donep)
+{
+	struct blk_xfer x;
+	size_t total, resid;
+	int error;
+
+	*donep = 0;
+	if ((error = rw_check(bd, rw, off, iov, iovcnt, &total)) != 0)
+		return error;
+	resid = (size_t)MIN(total, bd->bd_size - off);
+	if (resid > 0 && fault_inject(bd, rw, off, resid))
+		return EIO;
+	if (bd->bd_lops != NULL) {
+		memset(&x, 0, sizeof(x));
+		x.x_rw = rw;
+		error = bd->bd_lops->lo_rw(bd->bd_larg, rw, off, iov, iovcnt,
+		    &x.x_done);
+	} else {
+		error = dev_rw(bd, rw, off, iov, total, &x);
+	}
+	rw_account(bd, &x, error);
+	*donep = x.x_done;
+	return error;
+}
+
+/*
+ * A layer's request to the host file: as blk_rw without the layer, the
+ * fault injection or the statistics.
+ */
+int
+blk_devrw(struct blkdev *bd, int rw, uint64_t off, const struct kiovec *iov,
     int iovcnt, size_t *donep)
 {
 	struct blk_xfer x;
@@ -758,21 +896,7 @@ blk_rw(struct blkdev *bd, int rw, uint64_t off, const struct kiovec *iov,
 	*donep = 0;
 	if ((error = rw_check(bd, rw, off, iov, iovcnt, &total)) != 0)
 		return error;
-	memset(&x, 0, sizeof(x));
-	x.x_iov = iov;
-	x.x_hoff = bd->bd_hostoff + off;
-	x.x_resid = (size_t)MIN(total, bd->bd_size - off);
-	x.x_rw = rw;
-	if (x.x_resid > 0 && fault_inject(bd, rw, off, x.x_resid))
-		return EIO;
-	if (x.x_resid > 0 && blk_mmapped(bd) && !(rw & BLK_BULK)) {
-		error = rw_mmap(bd, &x);
-		/* The device fell back while we were at it: finish. */
-		if (error != 0 && !blk_mmapped(bd))
-			error = rw_pio(bd, &x);
-	} else if (x.x_resid > 0)
-		error = rw_pio(bd, &x);
-	rw_account(bd, &x, error);
+	error = dev_rw(bd, rw, off, iov, total, &x);
 	*donep = x.x_done;
 	return error;
 }
@@ -802,15 +926,27 @@ blk_write(struct blkdev *bd, uint64_t off, const void *buf, size_t len,
 }
 
 /*
- * Make everything written so far durable: msync every mapped window, then
- * fsync the host file.  Nothing to do on a read-only device.
+ * Make everything written so far durable, or with a layer, whatever the
+ * layer does at a sync.
  */
 int
 blk_sync(struct blkdev *bd)
 {
-	int error, e;
+	if (bd->bd_lops != NULL)
+		return bd->bd_lops->lo_sync(bd->bd_larg);
+	return blk_devsync(bd);
+}
 
-	bool dirty;
+/*
+ * Make everything written to the host file so far durable: msync every
+ * mapped window written through, then fsync the host file.  Nothing to do
+ * on a read-only device.
+ */
+int
+blk_devsync(struct blkdev *bd)
+{
+	int error = 0, e;
+	bool dirty, windirty;
 
 	if (blk_rdonly(bd))
 		return 0;
@@ -822,18 +958,78 @@ blk_sync(struct blkdev *bd)
 		kprintf("blk%d: injected I/O error: sync\n", bd->bd_unit);
 		return EIO;
 	}
+	windirty = bd->bd_windirty;
 	bd->bd_unsynced = false;
+	bd->bd_windirty = false;
 	mutex_exit(&bd->bd_lock);
 	if (!dirty)
 		return 0;
-	error = win_syncall(bd);
+	blk_crashpoint();
+	if (windirty)
+		error = win_syncall(bd);
 	e = hyp_fsync(bd->bd_fd);
 	mutex_enter(&bd->bd_lock);
 	bd->bd_stats.bs_syncs++;
-	if (error != 0 || e != 0)
+	if (error != 0 || e != 0) {
 		bd->bd_unsynced = true;
+		bd->bd_windirty |= windirty;
+	}
 	mutex_exit(&bd->bd_lock);
 	return error != 0 ? error : e;
+}
+
+/* ------------------------------------------------------------- layers */
+
+/* Stack a layer on bd.  There is at most one; the device must be idle. */
+void
+blk_push(struct blkdev *bd, const struct blk_layerops *lops, void *arg)
+{
+	KASSERT(bd->bd_lops == NULL && lops != NULL);
+	bd->bd_larg = arg;
+	__atomic_store_n(&bd->bd_lops, lops, __ATOMIC_RELEASE);
+}
+
+void
+blk_pop(struct blkdev *bd)
+{
+	__atomic_store_n(&bd->bd_lops, NULL, __ATOMIC_RELEASE);
+	bd->bd_larg = NULL;
+}
+
+/* The argument of layer lops if it is the one on bd, else NULL. */
+void *
+blk_layer(const struct blkdev *bd, const struct blk_layerops *lops)
+{
+	return bd->bd_lops == lops ? bd->bd_larg : NULL;
+}
+
+/* Do writes to bd reach the image all at once (a transaction)? */
+bool
+blk_atomic(const struct blkdev *bd)
+{
+	return bd->bd_lops != NULL && bd->bd_lops->lo_atomic != NULL &&
+	    bd->bd_lops->lo_atomic(bd->bd_larg);
+}
+
+void
+blk_txn_alloc(struct blkdev *bd, uint64_t off, uint64_t len)
+{
+	if (bd->bd_lops != NULL && bd->bd_lops->lo_alloc != NULL)
+		bd->bd_lops->lo_alloc(bd->bd_larg, off, len);
+}
+
+void
+blk_txn_free(struct blkdev *bd, uint64_t off, uint64_t len)
+{
+	if (bd->bd_lops != NULL && bd->bd_lops->lo_free != NULL)
+		bd->bd_lops->lo_free(bd->bd_larg, off, len);
+}
+
+void
+blk_txn_fail(struct blkdev *bd)
+{
+	if (bd->bd_lops != NULL && bd->bd_lops->lo_fail != NULL)
+		bd->bd_lops->lo_fail(bd->bd_larg);
 }
 
 /* ------------------------------------------------------- direct windows */
@@ -862,6 +1058,12 @@ blk_window_get(struct blkdev *bd, uint64_t off, void **addrp, size_t *lenp,
 	*addrp = (char *)w->bw_addr + woff;
 	*lenp = w->bw_len - woff;
 	*wp = w;
+	if (!blk_rdonly(bd)) {
+		/* The caller may write through it. */
+		mutex_enter(&bd->bd_lock);
+		bd->bd_unsynced = bd->bd_windirty = true;
+		mutex_exit(&bd->bd_lock);
+	}
 	return 0;
 }
 
@@ -959,10 +1161,10 @@ blk_announce(const struct blkdev *bd)
 	if (bd->bd_failsync != 0)
 		kprintf("blk%d: FAULT INJECTION ACTIVE: sync %llu fails with "
 		    "EIO\n", bd->bd_unit, (unsigned long long)bd->bd_failsync);
-	if (bd->bd_hasfailat)
+	if (bd->bd_hasfailoff)
 		kprintf("blk%d: FAULT INJECTION ACTIVE: requests covering "
 		    "byte %llu fail with EIO\n", bd->bd_unit,
-		    (unsigned long long)bd->bd_failat);
+		    (unsigned long long)bd->bd_failoff);
 	kverbose("blk%d: %s: %llu bytes at host offset %llu, %u-byte "
 	    "sectors, %s\n", bd->bd_unit, bd->bd_path,
 	    (unsigned long long)bd->bd_size,
@@ -1044,8 +1246,9 @@ blk_detach(struct blkdev *bd)
 {
 	int error = 0, e;
 
+	KASSERT(bd->bd_lops == NULL);
 	if (!blk_rdonly(bd))
-		error = blk_sync(bd);
+		error = blk_devsync(bd);
 	unit_release(bd);
 	win_destroyall(bd);
 	if (bd->bd_locked)
@@ -1101,6 +1304,13 @@ uint64_t
 blk_hostoffset(const struct blkdev *bd)
 {
 	return bd->bd_hostoff;
+}
+
+/* The permission bits of the host file. */
+int
+blk_hostmode(const struct blkdev *bd, uint32_t *modep)
+{
+	return hyp_filemode(bd->bd_fd, modep);
 }
 
 void

@@ -53,6 +53,8 @@ int	bflush(struct vnode *);
 void	binval(struct vnode *, daddr_t, int);
 bool	binuse(const struct vnode *, daddr_t, int);
 void	binvalall(struct vnode *);
+void	bnote_alloc(struct vnode *, daddr_t, int64_t);
+void	bnote_free(struct vnode *, daddr_t, int64_t);
 int	bufinit(void);
 void	buffini(void);
 

@@ -12,6 +12,14 @@
  * vnode for inode ino: v_type, v_op, v_gop, v_data and v_size; it fails
  * with an error (ENOENT for a free inode, EIO/EFTYPE for a corrupt one)
  * and the cache then frees the vnode.
+ *
+ * The clean flag is the VFS's business, the same for every file system
+ * (vfs_mount.c): a file system with a flag that says "consistent, no
+ * check needed" provides vfs_setclean(mp, clean), which writes that flag
+ * (through the buffer cache) and nothing else, and reports what the
+ * flag said at mount by refusing a read-write mount of a file system
+ * that is not clean.  vfs_sync writes everything else the file system
+ * keeps in memory; vfs_unmount only frees the file system's state.
  */
 #ifndef _KERN_SYS_MOUNT_H_
 #define _KERN_SYS_MOUNT_H_
@@ -41,6 +49,7 @@ struct vfsops {
 	int	(*vfs_sync)(struct mount *, int);
 	int	(*vfs_loadvnode)(struct mount *, struct vnode *, ino_t);
 	int	(*vfs_fsck)(struct vnode *, struct fsck_args *);
+	int	(*vfs_setclean)(struct mount *, bool);	/* may be NULL */
 };
 
 struct mount {
@@ -51,6 +60,9 @@ struct mount {
 	int		mnt_flag;		/* MNT_* */
 	int		mnt_bshift;		/* log2 of VOP_BMAP block size */
 	int		mnt_wrerror;		/* data lost at write-back */
+	bool		mnt_damaged;		/* left inconsistent by an error */
+	uint64_t	mnt_blkerrors;		/* device's failed requests */
+	uint32_t	mnt_bufrefused;		/* devvp's v_bufrefused */
 	uint64_t	mnt_fsid;
 	TAILQ_HEAD(, vnode) mnt_vnodes;		/* every vnode of this mount */
 	TAILQ_ENTRY(mount) mnt_list;
@@ -86,5 +98,6 @@ int	vfs_probe(struct vnode *, const struct vfsops **);
 int	vfs_fsck(struct vnode *, const char *, struct fsck_args *);
 void	vfs_mountlist_add(struct mount *);
 void	vfs_mountlist_remove(struct mount *);
+void	vfs_damaged(struct mount *);
 
 #endif /* !_KERN_SYS_MOUNT_H_ */

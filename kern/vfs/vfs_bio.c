@@ -112,7 +112,7 @@ overlapping(const struct vnode *vp, daddr_t blkno, daddr_t nblks)
 /*
  * Refuse a request for bytes a busy buffer holds.  The device vnode
  * counts the refusals, so that the file system, whose operation may have
- * been cut short half done, does not mark itself clean (ffs_unmount).
+ * been cut short half done, is not marked clean (vfs_finish).
  */
 static int
 claimed_twice(struct buf *bp, daddr_t blkno, int size)
@@ -177,8 +177,8 @@ buf_writeout(struct buf *bp)
  * Evict LRU buffers until `need' more bytes fit in the budget.  A dirty
  * buffer that cannot be written is lost with it; nobody is waiting for
  * it, so it is said on the console, and the device's error count (which
- * the file system compares at unmount: see blk_getstats) makes the
- * unmount fail and keeps the file system from being marked clean.
+ * the VFS compares at unmount, vfs_finish) makes the unmount fail and the
+ * command's changes be discarded, or not vouched for by the clean flag.
  */
 static void
 buf_evict(uint64_t need)
@@ -470,6 +470,30 @@ binvalall(struct vnode *vp)
 			buf_free(bp);
 		}
 	}
+}
+
+/*
+ * The file system on device vnode vp allocated (bnote_alloc) or freed
+ * (bnote_free) size bytes at blkno.  The device's journal uses this to
+ * write new file data in place (see kern/dev/jrnl.c, ordered mode); a
+ * file system that does not report its allocations and frees only loses
+ * that optimisation, but one that reports allocations must report every
+ * free.
+ */
+void
+bnote_alloc(struct vnode *vp, daddr_t blkno, int64_t size)
+{
+	if (vp->v_blkdev != NULL && blkno >= 0 && size > 0)
+		blk_txn_alloc(vp->v_blkdev, (uint64_t)blkno << DEV_BSHIFT,
+		    (uint64_t)size);
+}
+
+void
+bnote_free(struct vnode *vp, daddr_t blkno, int64_t size)
+{
+	if (vp->v_blkdev != NULL && blkno >= 0 && size > 0)
+		blk_txn_free(vp->v_blkdev, (uint64_t)blkno << DEV_BSHIFT,
+		    (uint64_t)size);
 }
 
 void

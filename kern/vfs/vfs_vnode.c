@@ -220,12 +220,12 @@ vrele(struct vnode *vp)
 	/*
 	 * VOP_INACTIVE may take and drop references of its own.  What it
 	 * fails to do (free an unlinked file's blocks) has no caller to be
-	 * told: the unmount reports it, so the command does not succeed.
+	 * told: the mount is damaged, and its unmount reports it, so the
+	 * command does not succeed.
 	 */
 	vp->v_usecount = 1;
-	if ((error = VOP_INACTIVE(vp)) != 0 && vp->v_mount != NULL &&
-	    vp->v_mount->mnt_wrerror == 0)
-		vp->v_mount->mnt_wrerror = error;
+	if ((error = VOP_INACTIVE(vp)) != 0 && vp->v_mount != NULL)
+		vfs_damaged(vp->v_mount);
 	if (--vp->v_usecount > 0)
 		return;
 	if (vp->v_vflag & VV_NOCACHE) {

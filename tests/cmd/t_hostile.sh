@@ -1,19 +1,23 @@
 #! /usr/bin/env atf-sh
 # t_hostile.sh: the programs on crafted FFS images and under injected I/O
 # errors.  Images are made by makefs, then patched field by field with
-# tests/ffs/h_ffsimg.py; write errors are injected at one precise point
-# with FSU_BLKFAIL_WRITE, FSU_BLKFAIL_SYNC and FSU_BLKFAIL_AT (blk.h).
+# tests/ffs/h_ffsimg.py; errors are injected at one precise point with
+# FSU_BLKFAIL_WRITE, FSU_BLKFAIL_SYNC and FSU_BLKFAIL_OFFSET (blk.h).
 #
 # What every case asserts: a clear message, a non-zero exit, no crash
 # (the sanitized build turns memory errors into crashes), and an image
-# that is either as it was (nothing changed: byte for byte) or marked not
-# clean, so that the next read-write command refuses it until fsck.
+# that is either as it was (nothing changed, or the journal discarded the
+# command's changes: byte for byte) or, without the journal
+# (FSU_JOURNAL=off), marked not clean, so that the next read-write
+# command refuses it until fsck.  The cases that fail after changes run
+# in both modes.
 
 h_init() {
 	. "$(atf_get_srcdir)/../env.sh"
 	PATH="$FSU_BIN:$PATH"
 	export PATH
-	unset RUMP_BLKFAIL FSU_BLKFAIL_WRITE FSU_BLKFAIL_SYNC FSU_BLKFAIL_AT
+	unset RUMP_BLKFAIL FSU_BLKFAIL_AT FSU_BLKFAIL_WRITE FSU_BLKFAIL_SYNC \
+	    FSU_BLKFAIL_OFFSET FSU_JOURNAL
 	command -v python3 >/dev/null 2>&1 ||
 	    atf_skip "python3 is needed to patch the images"
 }
@@ -26,6 +30,7 @@ ffsimg() {
 
 # mkffs IMG DIR [OPTS]: an 8 MiB UFS2 image of DIR.
 mkffs() {
+	rm -f "$1" "$1.fsu-journal"
 	atf_check -s exit:0 -o ignore -e ignore \
 	    makefs -t ffs -s 8m -o "version=2${3:+,$3}" "$1" "$2"
 }
@@ -41,80 +46,123 @@ refused_rw() {
 	atf_check -s exit:1 -e match:'not clean' fsu_mkdir "$1" /after
 }
 
+# journal_mode on|off: run what follows with or without the journal.
+# Without it, the mount's "not clean" superblock is the first write.
+journal_mode() {
+	FSU_JOURNAL=$1
+	export FSU_JOURNAL
+	if [ "$1" = off ]; then w0=1; else w0=0; fi
+}
+
+# after_failure IMG BEFORE: a command failed after it had changed IMG:
+# with the journal, none of it reached IMG (new file data may have gone
+# to blocks free in BEFORE: IMG reads the same, and is consistent);
+# without, IMG is not clean.
+after_failure() {
+	if [ "$FSU_JOURNAL" = off ]; then
+		clean_is "$1" 0
+		refused_rw "$1"
+	else
+		clean_is "$1" 1
+		atf_check -s exit:0 -o ignore -e ignore fsu_fsck "$1" -n
+		fsu_ls "$2" -lR / >ls.before 2>&1
+		atf_check -s exit:0 -o file:ls.before -e empty fsu_ls "$1" -lR /
+	fi
+}
+
 atf_test_case wrerr_eviction
 wrerr_eviction_head() {
 	atf_set "descr" "a dirty metadata block lost when the buffer cache " \
-	    "evicts it makes the command fail and the image not clean"
+	    "evicts it makes the command fail, its changes discarded or " \
+	    "the image not clean"
 	atf_set "require.progs" "makefs"
 }
 wrerr_eviction_body() {
 	h_init
 	mkdir src
-	mkffs img src density=4096
 	# 400 directories under a 1 MiB memory limit (a 256 KiB buffer
 	# cache): dirty blocks are evicted long before the unmount, so the
-	# first write after the mount's own (FSU_BLKFAIL_WRITE=2) is one.
+	# first write after the mount's own (if any) is one.
 	dirs=$(seq -f '/d%g' 1 400)
-	RUMP_MEMLIMIT=1m FSU_BLKFAIL_WRITE=2 fsu_mkdir img $dirs \
-	    >out 2>err && atf_fail "fsu_mkdir succeeded"
-	grep -q 'lost a metadata block .* at eviction' err ||
-	    { cat err >&2; atf_fail "no message about the eviction"; }
-	clean_is img 0
-	refused_rw img
+	for mode in on off; do
+		journal_mode $mode
+		mkffs img src density=4096
+		cp img before
+		RUMP_MEMLIMIT=1m FSU_BLKFAIL_WRITE=$((w0 + 1)) \
+		    fsu_mkdir img $dirs >out 2>err &&
+		    atf_fail "fsu_mkdir succeeded ($mode)"
+		grep -q 'lost a metadata block .* at eviction' err ||
+		    { cat err >&2; atf_fail "no eviction message ($mode)"; }
+		grep -q 'fsu_mkdir: img: Input/output error' err ||
+		    { cat err >&2; atf_fail "no error at release ($mode)"; }
+		after_failure img before
+	done
 }
 
 atf_test_case wrerr_inactive
 wrerr_inactive_head() {
 	atf_set "descr" "an unlinked file whose blocks cannot be freed at " \
-	    "VOP_INACTIVE makes fsu_rm fail and the image not clean"
+	    "VOP_INACTIVE makes fsu_rm fail, its changes discarded or the " \
+	    "image not clean"
 	atf_set "require.progs" "makefs"
 }
 wrerr_inactive_body() {
 	h_init
 	mkdir src
 	head -c 300000 /dev/zero | tr '\0' x >src/big
-	mkffs img src
-	ino=$(fsu_ls img -i /big | awk '{ print $1 }')
-	ib=$(ffsimg img ino "$ino" ib0)
-	fsize=$(ffsimg img sb fs_fsize)
-	# Reading the indirect block, which only freeing the file does,
-	# fails: the unlink itself succeeds, the inactive vnode cannot free.
-	FSU_BLKFAIL_AT=$((ib * fsize)) atf_check -s exit:1 \
-	    -e match:'inode [0-9]*: not all of its blocks could be freed' \
-	    -e match:'fsu_rm: img: Input/output error' fsu_rm img /big
-	clean_is img 0
-	refused_rw img
+	for mode in on off; do
+		journal_mode $mode
+		mkffs img src
+		cp img before
+		ino=$(fsu_ls img -i /big | awk '{ print $1 }')
+		ib=$(ffsimg img ino "$ino" ib0)
+		fsize=$(ffsimg img sb fs_fsize)
+		# Reading the indirect block, which only freeing the file
+		# does, fails: the unlink itself succeeds, the inactive vnode
+		# cannot free the file.
+		FSU_BLKFAIL_OFFSET=$((ib * fsize)) atf_check -s exit:1 \
+		    -e match:'inode [0-9]*: not all of its blocks could be freed' \
+		    -e match:'fsu_rm: img: Input/output error' fsu_rm img /big
+		after_failure img before
+	done
 }
 
 atf_test_case wrerr_unmount
 wrerr_unmount_head() {
 	atf_set "descr" "a write failing when the unmount writes the " \
-	    "metadata back makes the command fail and the image not clean"
+	    "metadata back makes the command fail, its changes discarded " \
+	    "or the image not clean"
 	atf_set "require.progs" "makefs"
 }
 wrerr_unmount_body() {
 	h_init
 	mkdir src
-	mkffs img src
-	FSU_BLKFAIL_WRITE=2 atf_check -s exit:1 \
-	    -e match:'not marked clean' -e match:'fsu_mkdir: img: ' \
-	    fsu_mkdir img /a
-	clean_is img 0
-	refused_rw img
+	for mode in on off; do
+		journal_mode $mode
+		mkffs img src
+		cp img before
+		FSU_BLKFAIL_WRITE=$((w0 + 1)) atf_check -s exit:1 \
+		    -e match:'injected I/O error: write' \
+		    -e match:'fsu_mkdir: img: ' fsu_mkdir img /a
+		after_failure img before
+	done
 }
 
 atf_test_case wrerr_barrier
 wrerr_barrier_head() {
-	atf_set "descr" "the clean flag is written only after the metadata " \
-	    "it vouches for is durable: a failed flush to the host leaves " \
-	    "the image not clean"
+	atf_set "descr" "without the journal, the clean flag is written " \
+	    "only after the metadata it vouches for is durable: a failed " \
+	    "flush to the host leaves the image not clean"
 	atf_set "require.progs" "makefs"
 }
 wrerr_barrier_body() {
 	h_init
 	mkdir src
+	journal_mode off
 	mkffs img src
-	FSU_BLKFAIL_SYNC=1 atf_check -s exit:1 -e match:'injected I/O error' \
+	# The first flush makes "not clean" durable at mount, the second is
+	# the barrier before "clean".
+	FSU_BLKFAIL_SYNC=2 atf_check -s exit:1 -e match:'injected I/O error' \
 	    -e match:'fsu_mkdir: img: ' fsu_mkdir img /a
 	clean_is img 0
 	refused_rw img
@@ -306,24 +354,49 @@ cg_counts_body() {
 atf_test_case cg_after_changes
 cg_after_changes_head() {
 	atf_set "descr" "a bad cylinder group met after the command changed " \
-	    "the image: it fails and the image is left not clean"
+	    "the image: it fails, its changes discarded or the image not " \
+	    "clean"
 	atf_set "require.progs" "makefs"
 }
 cg_after_changes_body() {
 	h_init
 	mkdir src
-	atf_check -s exit:0 -o ignore -e ignore makefs -t ffs -s 24m \
-	    -o version=2,bsize=4096,fsize=512 img src
-	atf_check -s exit:0 -o inline:"2\n" python3 \
-	    "$FSU_SRC/tests/ffs/h_ffsimg.py" img sb fs_ncg
-	ffsimg img cg 1 cs_nbfree=$(($(ffsimg img cg 1 cs_nbfree) - 1))
 	# 18 MB: more than group 0 holds, so the file goes on in group 1.
 	head -c 18000000 /dev/zero >big
-	atf_check -s exit:1 -e match:'cylinder group 1: free block' \
-	    -e match:'fsu_write: /big: Input/output error' \
-	    -e match:'not marked clean' -x "fsu_write img /big <big"
-	clean_is img 0
-	refused_rw img
+	for mode in on off; do
+		journal_mode $mode
+		rm -f img img.fsu-journal
+		atf_check -s exit:0 -o ignore -e ignore makefs -t ffs -s 24m \
+		    -o version=2,bsize=4096,fsize=512 img src
+		atf_check -s exit:0 -o inline:"2\n" python3 \
+		    "$FSU_SRC/tests/ffs/h_ffsimg.py" img sb fs_ncg
+		ffsimg img cg 1 cs_nbfree=$(($(ffsimg img cg 1 cs_nbfree) - 1))
+		cp img before
+		atf_check -s exit:1 -e match:'cylinder group 1: free block' \
+		    -e match:'fsu_write: /big: Input/output error' \
+		    -e match:'fsu_write: img: Input/output error' \
+		    -x "fsu_write img /big <big"
+		if [ $mode = off ]; then
+			clean_is img 0
+			refused_rw img
+		else
+			# Group 1 is still bad: no fsck; the names are back.
+			fsu_ls before -lR / >ls.before 2>&1
+			atf_check -s exit:0 -o file:ls.before fsu_ls img -lR /
+		fi
+	done
+}
+
+# failed_unchanged IMG BEFORE: a command on a crafted image failed: with
+# the journal IMG is byte for byte BEFORE (nothing new was written), else
+# it is not clean (the mount itself wrote that).
+failed_unchanged() {
+	if [ "$FSU_JOURNAL" = off ]; then
+		clean_is "$1" 0
+	else
+		atf_check -s exit:0 cmp "$1" "$2"
+	fi
+	atf_check -s exit:0 -o match:'a$' -e ignore fsu_ls "$1" /a
 }
 
 atf_test_case ptr_metadata
@@ -337,7 +410,10 @@ ptr_metadata_body() {
 	h_init
 	mkdir src
 	echo a >src/a
+	echo x >x
 	head -c 3000 /dev/zero | tr '\0' f >src/f
+	for mode in on off; do
+	journal_mode $mode
 	mkffs img src
 	ino=$(fsu_ls img -i /f | awk '{ print $1 }')
 	size=$(ffsimg img sb fs_size)
@@ -353,25 +429,26 @@ ptr_metadata_body() {
 		atf_check -s exit:1 -e match:"$msg" fsu_cat img /f
 		# Appending grows the last fragments: refused before any
 		# change.
-		echo x >x
 		atf_check -s exit:1 -e match:"$msg" -x "fsu_write img -a /f <x"
-		atf_check -s exit:0 cmp img before
+		failed_unchanged img before
+		cp before img
 		# Truncating (fsu_write without -a) and removing must not
 		# free the fragments.
 		atf_check -s exit:1 \
 		    -e match:"freeing fragment $blk, outside the file system" \
 		    -x "fsu_write img /f <x"
-		clean_is img 0
-		atf_check -s exit:0 -o match:'a$' -e ignore fsu_ls img /a
+		failed_unchanged img before
 		cp before img
 		atf_check -s exit:1 \
 		    -e match:"freeing fragment $blk, outside the file system" \
 		    fsu_rm img /f
-		clean_is img 0
-		atf_check -s exit:0 -o match:'a$' -e ignore fsu_ls img /a
+		failed_unchanged img before
+	done
 	done
 	# The same with the single indirect block of a larger file.
 	head -c 300000 /dev/zero | tr '\0' b >src/big
+	for mode in on off; do
+	journal_mode $mode
 	mkffs img src
 	ino=$(fsu_ls img -i /big | awk '{ print $1 }')
 	cp img orig
@@ -385,39 +462,45 @@ ptr_metadata_body() {
 		atf_check -s exit:1 -o ignore -e match:"$msg" fsu_cat img /big
 		atf_check -s exit:1 -e match:"$msg" \
 		    -x "fsu_write img -a /big <x"
-		atf_check -s exit:0 cmp img before
+		failed_unchanged img before
+		cp before img
 		atf_check -s exit:1 -e match:"$msg" fsu_rm img /big
-		clean_is img 0
-		atf_check -s exit:0 -o match:'a$' -e ignore fsu_ls img /a
+		failed_unchanged img before
+	done
 	done
 }
 
 atf_test_case ptr_claimed_twice
 ptr_claimed_twice_head() {
 	atf_set "descr" "an indirect block that lists itself and is also " \
-	    "another file's block: removing the file fails with EIO and " \
-	    "leaves the image not clean (no assertion, no exit 0)"
+	    "another file's block: removing the file fails with EIO (no " \
+	    "assertion, no exit 0), its changes discarded or the image not " \
+	    "clean"
 	atf_set "require.progs" "makefs"
 }
 ptr_claimed_twice_body() {
 	h_init
 	mkdir src
+	echo a >src/a
 	head -c 300000 /dev/zero | tr '\0' b >src/big
 	head -c 16384 /dev/zero | tr '\0' o >src/other
-	mkffs img src
-	big=$(fsu_ls img -i /big | awk '{ print $1 }')
-	other=$(fsu_ls img -i /other | awk '{ print $1 }')
-	ib=$(ffsimg img ino "$big" ib0)
-	ffsimg img ind "$ib" 0="$ib"
-	ffsimg img ino "$other" db0="$ib"
-	cp img before
-	atf_check -s exit:1 -e match:"claimed twice" \
-	    -e match:'fsu_rm: img: Input/output error' fsu_rm img /big
-	clean_is img 0
-	cp before img
-	atf_check -s exit:1 -e match:"claimed twice" -x \
-	    "echo x | fsu_write img /big"
-	clean_is img 0
+	for mode in on off; do
+		journal_mode $mode
+		mkffs img src
+		big=$(fsu_ls img -i /big | awk '{ print $1 }')
+		other=$(fsu_ls img -i /other | awk '{ print $1 }')
+		ib=$(ffsimg img ino "$big" ib0)
+		ffsimg img ind "$ib" 0="$ib"
+		ffsimg img ino "$other" db0="$ib"
+		cp img before
+		atf_check -s exit:1 -e match:"claimed twice" \
+		    -e match:'fsu_rm: img: Input/output error' fsu_rm img /big
+		failed_unchanged img before
+		cp before img
+		atf_check -s exit:1 -e match:"claimed twice" -x \
+		    "echo x | fsu_write img /big"
+		failed_unchanged img before
+	done
 }
 
 atf_test_case ptr_loop
@@ -429,17 +512,22 @@ ptr_loop_head() {
 ptr_loop_body() {
 	h_init
 	mkdir src
+	echo a >src/a
 	# 4 KiB blocks of 512 eight-byte pointers: past 12 + 512 blocks the
 	# file needs its double indirect block.
 	head -c $((600 * 4096)) /dev/zero | tr '\0' l >src/big
-	mkffs img src bsize=4096,fsize=512
-	big=$(fsu_ls img -i /big | awk '{ print $1 }')
-	ib=$(ffsimg img ino "$big" ib1)
-	[ "$ib" -gt 0 ] || atf_fail "no double indirect block"
-	ffsimg img ind "$ib" 0="$ib"
-	atf_check -s exit:1 -e match:"claimed twice" \
-	    -e match:'fsu_rm: img: Input/output error' fsu_rm img /big
-	clean_is img 0
+	for mode in on off; do
+		journal_mode $mode
+		mkffs img src bsize=4096,fsize=512
+		big=$(fsu_ls img -i /big | awk '{ print $1 }')
+		ib=$(ffsimg img ino "$big" ib1)
+		[ "$ib" -gt 0 ] || atf_fail "no double indirect block"
+		ffsimg img ind "$ib" 0="$ib"
+		cp img before
+		atf_check -s exit:1 -e match:"claimed twice" \
+		    -e match:'fsu_rm: img: Input/output error' fsu_rm img /big
+		failed_unchanged img before
+	done
 }
 
 atf_test_case bio_cgsize

@@ -6,9 +6,10 @@
  *
  * Images are made by makefs and patched with tests/ffs/h_ffsimg.py
  * (found through FSU_SRC in env.sh); faults are injected at one point
- * with FSU_BLKFAIL_WRITE / FSU_BLKFAIL_SYNC / FSU_BLKFAIL_AT (blk.h).  A
- * file system that is not clean refuses a read-write mount (EROFS): that
- * is how the cases see the clean flag.
+ * with FSU_BLKFAIL_WRITE (blk.h).  Each case runs with the journal (a
+ * failed command leaves the image as it was: compared byte for byte) and
+ * without (FSU_JOURNAL=off: the file system is left not clean, so a
+ * read-write mount is refused with EROFS).
  */
 #include <sys/types.h>
 #include <sys/stat.h>
@@ -59,9 +60,18 @@ static void
 clear_faults(void)
 {
 	unsetenv("RUMP_BLKFAIL");
+	unsetenv("FSU_BLKFAIL_AT");
 	unsetenv("FSU_BLKFAIL_WRITE");
 	unsetenv("FSU_BLKFAIL_SYNC");
-	unsetenv("FSU_BLKFAIL_AT");
+	unsetenv("FSU_BLKFAIL_OFFSET");
+}
+
+/* With the journal (on) or without (off). */
+static bool
+journal_mode(int i)
+{
+	setenv("FSU_JOURNAL", i == 0 ? "on" : "off", 1);
+	return i == 0;
 }
 
 /* An 8 MiB UFS2 image "img" of directory src (made empty if absent). */
@@ -70,8 +80,24 @@ mkimg(const atf_tc_t *tc, const char *opts)
 {
 	find_src(tc);
 	clear_faults();
-	h_run("mkdir -p src && makefs -t ffs -s 8m -o version=2%s%s img src "
-	    ">makefs.out 2>&1", opts[0] != '\0' ? "," : "", opts);
+	h_run("rm -f img img.fsu-journal && mkdir -p src && makefs -t ffs "
+	    "-s 8m -o version=2%s%s img src >makefs.out 2>&1",
+	    opts[0] != '\0' ? "," : "", opts);
+}
+
+static bool is_clean(void);
+
+/*
+ * After a release that failed: with the journal, img is still before;
+ * without, it is not clean.
+ */
+static void
+after_failure(bool journal)
+{
+	if (journal)
+		h_run("cmp img before");
+	else
+		ATF_REQUIRE_MSG(!is_clean(), "the image is marked clean");
 }
 
 /* Run h_ffsimg.py on img with the given arguments; its number, if any. */
@@ -139,20 +165,28 @@ ATF_TC_HEAD(sync_error, tc)
 ATF_TC_BODY(sync_error, tc)
 {
 	struct ukfs *fs;
+	bool journal;
+	int i;
 
-	mkimg(tc, "");
-	setenv("FSU_BLKFAIL_WRITE", "2", 1);
-	fs = ukfs_mount("ffs", "img", NULL, 0, NULL);
-	ATF_REQUIRE_MSG(fs != NULL, "mount: %s", strerror(errno));
-	ATF_REQUIRE_EQ(ukfs_mkdir(fs, "/a", 0755), 0);
-	ATF_REQUIRE_EQ(ukfs_sync(fs), -1);
-	ATF_REQUIRE_EQ(errno, EIO);
-	/* Later writes work; the loss is still reported. */
-	ATF_REQUIRE_EQ(ukfs_mkdir(fs, "/b", 0755), 0);
-	ATF_REQUIRE_EQ(ukfs_sync(fs), 0);
-	ATF_REQUIRE_EQ_MSG(ukfs_release(fs, 0), -1, "the release succeeded");
-	ATF_REQUIRE_EQ(errno, EIO);
-	ATF_REQUIRE_MSG(!is_clean(), "the image is marked clean");
+	for (i = 0; i < 2; i++) {
+		mkimg(tc, "");
+		h_run("cp img before");
+		journal = journal_mode(i);
+		/* Without the journal, the mount writes "not clean" first. */
+		setenv("FSU_BLKFAIL_WRITE", journal ? "1" : "2", 1);
+		fs = ukfs_mount("ffs", "img", NULL, 0, NULL);
+		ATF_REQUIRE_MSG(fs != NULL, "mount: %s", strerror(errno));
+		ATF_REQUIRE_EQ(ukfs_mkdir(fs, "/a", 0755), 0);
+		ATF_REQUIRE_EQ(ukfs_sync(fs), -1);
+		ATF_REQUIRE_EQ(errno, EIO);
+		/* Later writes work; the loss is still reported. */
+		ATF_REQUIRE_EQ(ukfs_mkdir(fs, "/b", 0755), 0);
+		ATF_REQUIRE_EQ(ukfs_sync(fs), 0);
+		ATF_REQUIRE_EQ_MSG(ukfs_release(fs, 0), -1,
+		    "the release succeeded");
+		ATF_REQUIRE_EQ(errno, EIO);
+		after_failure(journal);
+	}
 }
 
 /*
@@ -172,21 +206,27 @@ ATF_TC_BODY(truncate_loop, tc)
 {
 	struct ukfs *fs;
 	long long ino, ib;
+	bool journal;
+	int i;
 
 	find_src(tc);
 	h_run("mkdir -p src && head -c %d /dev/zero >src/big", 600 * 4096);
-	mkimg(tc, "bsize=4096,fsize=512");
-	ino = inum("/big");
-	ib = ffsimg("ino %lld ib1", ino);
-	ATF_REQUIRE(ib > 0);
-	(void)ffsimg("ind %lld 0=%lld", ib, ib);
-	fs = ukfs_mount("ffs", "img", NULL, 0, NULL);
-	ATF_REQUIRE_MSG(fs != NULL, "mount: %s", strerror(errno));
-	/* Keep 530 blocks: 18 of them under the double indirect block. */
-	ATF_REQUIRE_EQ(ukfs_truncate(fs, "/big", 530 * 4096), -1);
-	ATF_REQUIRE_EQ(errno, EIO);
-	ATF_REQUIRE_EQ(ukfs_release(fs, 0), -1);
-	ATF_REQUIRE_MSG(!is_clean(), "the image is marked clean");
+	for (i = 0; i < 2; i++) {
+		mkimg(tc, "bsize=4096,fsize=512");
+		journal = journal_mode(i);
+		ino = inum("/big");
+		ib = ffsimg("ino %lld ib1", ino);
+		ATF_REQUIRE(ib > 0);
+		(void)ffsimg("ind %lld 0=%lld", ib, ib);
+		h_run("cp img before");
+		fs = ukfs_mount("ffs", "img", NULL, 0, NULL);
+		ATF_REQUIRE_MSG(fs != NULL, "mount: %s", strerror(errno));
+		/* Keep 530 blocks: 18 under the double indirect block. */
+		ATF_REQUIRE_EQ(ukfs_truncate(fs, "/big", 530 * 4096), -1);
+		ATF_REQUIRE_EQ(errno, EIO);
+		ATF_REQUIRE_EQ(ukfs_release(fs, 0), -1);
+		after_failure(journal);
+	}
 }
 
 ATF_TP_ADD_TCS(tp)

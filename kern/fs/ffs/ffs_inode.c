@@ -19,6 +19,7 @@
 #include "../../sys/param.h"
 #include "../../sys/buf.h"
 #include "../../sys/kmem.h"
+#include "../../sys/mount.h"
 #include "../../sys/systm.h"
 #include "../../sys/vnode.h"
 #include "dinode.h"
@@ -441,7 +442,7 @@ ffs_truncate(struct inode *ip, uint64_t length)
 	 * Cut short, the file may keep blocks past its new end or end in
 	 * a hole: the file system needs fsck, and is not marked clean.
 	 */
-	if (error != 0)
-		ip->i_ump->um_corrupt = true;
+	if (error != 0 && ip->i_ump->um_mountp != NULL)
+		vfs_damaged(ip->i_ump->um_mountp);
 	return error;
 }

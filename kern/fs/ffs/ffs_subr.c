@@ -16,6 +16,7 @@
  * inside one block, and not metadata.
  */
 #include "../../sys/param.h"
+#include "../../sys/mount.h"
 #include "../../sys/systm.h"
 #include "dinode.h"
 #include "dir.h"
@@ -398,10 +399,11 @@ ffs_newgen(uint64_t ino, uint32_t old)
 
 /*
  * Damage found in a mounted file system: say what (one line, after the
- * device's name), keep a read-write mount from being marked clean at
- * unmount and make the unmount fail, so that the command reports it even
- * when the operation that met it had nobody to tell (VOP_INACTIVE).
- * Returns EIO for the caller to pass on.
+ * device's name) and tell the VFS (vfs_damaged): the command's changes
+ * are discarded, or without the journal the file system is not marked
+ * clean, and the unmount fails, so that the command reports it even when
+ * the operation that met it had nobody to tell (VOP_INACTIVE).  Returns
+ * EIO for the caller to pass on.
  */
 int
 ffs_corrupt(struct ufsmount *ump, const char *fmt, ...)
@@ -413,6 +415,7 @@ ffs_corrupt(struct ufsmount *ump, const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	kprintf("ffs: %s: %s\n", ump->um_devname, msg);
-	ump->um_corrupt = true;
+	if (ump->um_mountp != NULL)
+		vfs_damaged(ump->um_mountp);
 	return EIO;
 }

@@ -24,11 +24,12 @@
  * Read-write mounts (decided in ffs_mount_checkrw() alone) are refused
  * for a file system that is not clean or may have a WAPBL log, and (in
  * mount_rw) for superblock fields only writing uses that are out of range
- * (ffs_sb_validate_rw).  They mark it not clean on disk while mounted,
- * and clean again at unmount, behind a barrier, unless writing back
- * failed, the device reported an I/O error or damage was found meanwhile
- * (then the unmount fails too); a command that changed nothing leaves
- * the superblock exactly as it was.
+ * (ffs_sb_validate_rw).  When the file system is marked not clean and
+ * clean again is the VFS's decision (vfs_mount.c): ffs_setclean only
+ * writes fs_clean; with the journal the flag stays clean on disk, since
+ * the image never shows a half-done change.  Damage found while mounted
+ * (ffs_corrupt) is reported with vfs_damaged: the transaction is
+ * discarded, or without the journal, the file system is left not clean.
  *
  * Refused or ignored: block sizes above 64 KiB or below 4 KiB (EFTYPE);
  * WAPBL log replay and FreeBSD soft-updates journal replay (not done);
@@ -177,8 +178,6 @@ ffs_ump_free(struct ufsmount *ump)
 		kmem_free(ump->um_cgstate, (size_t)ump->um_fs->fs_ncg);
 	if (ump->um_sbraw != NULL)
 		kmem_free(ump->um_sbraw, ump->um_sbrawsize);
-	if (ump->um_sborig != NULL)
-		kmem_free(ump->um_sborig, ump->um_sbrawsize);
 	if (ump->um_fs != NULL)
 		kmem_free(ump->um_fs, sizeof(*ump->um_fs));
 	kmem_free(ump, sizeof(*ump));
@@ -395,13 +394,7 @@ ffs_csum_read(struct ufsmount *ump)
 	return csum_io(ump, false);
 }
 
-/*
- * Summaries, then the superblock.  "Clean" vouches for everything else
- * on the device, so it waits behind a barrier: every delayed write and
- * the summaries are written and made durable on the host (blk_sync) before
- * the superblock that says so is written.  If the barrier fails, the
- * superblock is not written at all (it says "not clean" since the mount).
- */
+/* Summaries, then the superblock. */
 int
 ffs_sbupdate(struct ufsmount *ump, bool clean)
 {
@@ -409,94 +402,26 @@ ffs_sbupdate(struct ufsmount *ump, bool clean)
 
 	if ((error = csum_io(ump, true)) != 0)
 		return error;
-	if (clean && ((error = bflush(ump->um_devvp)) != 0 ||
-	    (error = blk_sync(ump->um_devvp->v_blkdev)) != 0))
-		return error;
 	return sb_write(ump, clean);
 }
 
-/* Failed requests of the mount's device so far. */
-static uint64_t
-dev_errors(struct ufsmount *ump)
-{
-	struct blk_stats bs;
-
-	blk_getstats(ump->um_devvp->v_blkdev, &bs);
-	return bs.bs_errors;
-}
-
-/* Write requests (done or failed) of the mount's device so far. */
-static uint64_t
-dev_writes(struct ufsmount *ump)
-{
-	struct blk_stats bs;
-
-	blk_getstats(ump->um_devvp->v_blkdev, &bs);
-	return bs.bs_writes;
-}
-
-/*
- * Has nothing been changed since mount_rw marked the file system not
- * clean?  No write request reached the device since, nothing waits in the
- * buffer cache, no count changed and no write-back was lost.  Called at
- * unmount, after every vnode was written back and reclaimed.
- */
-static bool
-ump_unchanged(struct ufsmount *ump)
-{
-	return !ump->um_fmod && !ump->um_wrerror &&
-	    ump->um_mountp->mnt_wrerror == 0 &&
-	    TAILQ_EMPTY(&ump->um_devvp->v_dirtyblkhd) &&
-	    dev_writes(ump) == ump->um_blkwrites;
-}
-
-/*
- * Put the superblock back as mount_rw found it (clean, its old time):
- * a command that changed nothing leaves the image byte for byte as it
- * was.
- */
-static int
-sb_restore(struct ufsmount *ump)
-{
-	struct buf *bp;
-	int error;
-
-	error = bread(ump->um_devvp, ump->um_sbloc / DEV_BSIZE,
-	    (int)roundup(ump->um_sbrawsize, DEV_BSIZE), &bp);
-	if (error != 0)
-		return error;
-	memcpy(bp->b_data, ump->um_sborig, ump->um_sbrawsize);
-	return bwrite(bp);
-}
-
-/* Set up a read-write mount: summaries in memory, "not clean" on disk. */
+/* Set up a read-write mount: the summaries in memory. */
 static int
 mount_rw(struct ufsmount *ump)
 {
 	struct fs *fs = ump->um_fs;
 	char why[200];
-	int error;
 
-	if ((error = ffs_sb_validate_rw(fs, ump->um_sbloc, why,
-	    sizeof(why))) != 0) {
+	if (ffs_sb_validate_rw(fs, ump->um_sbloc, why, sizeof(why)) != 0) {
 		kprintf("ffs: %s: %s; read-write mount refused\n",
 		    ump->um_devname, why);
-		return error;
+		return EROFS;
 	}
-	ump->um_blkerrors = dev_errors(ump);
-	ump->um_bufrefused = ump->um_devvp->v_bufrefused;
 	ump->um_csp = kmem_zalloc((size_t)fs->fs_ncg * sizeof(*ump->um_csp));
 	ump->um_cgstate = kmem_zalloc((size_t)fs->fs_ncg);
-	ump->um_sborig = kmem_alloc(ump->um_sbrawsize);
-	if (ump->um_csp == NULL || ump->um_cgstate == NULL ||
-	    ump->um_sborig == NULL)
+	if (ump->um_csp == NULL || ump->um_cgstate == NULL)
 		return ENOMEM;
-	memcpy(ump->um_sborig, ump->um_sbraw, ump->um_sbrawsize);
-	if ((error = csum_io(ump, false)) != 0)
-		return error;
-	error = sb_write(ump, false);
-	ump->um_blkwrites = dev_writes(ump);
-	return error;
+	return csum_io(ump, false);
 }
 
 /* Does the option list opts name option opt? */
@@ -544,61 +469,28 @@ ffs_mount(struct mount *mp, struct vnode *devvp, const char *opts)
 }
 
 /*
- * The VFS has reclaimed every vnode, so every inode is in the buffer
- * cache.  A read-write mount writes all of that first, then the
- * summaries, then (behind a barrier, see ffs_sbupdate) the superblock
- * marked clean.  If that fails, the mount stays as it is (the VFS keeps
- * it mounted) unless the unmount is forced, and is never marked clean
- * afterwards: the buffers that could not be written are gone, so a later
- * attempt that succeeds would vouch for a file system that lost them.
- *
- * Nor is it marked clean when any request to the device failed while it
- * was mounted, when a write-back nobody waited for was lost (mnt_wrerror:
- * eviction, inactive, reclaim), or when damage was found (um_corrupt, or
- * the buffer cache refused a block claimed twice): an operation cut short
- * may have left it inconsistent.  Those make the
- * unmount fail too (after it is done), so the command cannot succeed.
- * A command that changed nothing leaves the superblock as it found it,
- * clean (a bad cylinder group met before anything was written, say).
+ * The VFS has reclaimed every vnode and written everything back
+ * (ffs_sync, then the clean flag): only the in-core state is left.
  */
 static int
 ffs_unmount(struct mount *mp, int flags)
 {
 	struct ufsmount *ump = VFSTOUFS(mp);
-	bool lost;
-	int error = 0;
 
-	if (!ump->um_rdonly) {
-		lost = dev_errors(ump) != ump->um_blkerrors ||
-		    ump->um_devvp->v_bufrefused != ump->um_bufrefused ||
-		    mp->mnt_wrerror != 0 || ump->um_corrupt;
-		if (ump_unchanged(ump)) {
-			error = sb_restore(ump);
-		} else {
-			if (lost && !ump->um_wrerror) {
-				kprintf("ffs: %s: errors while mounted; not "
-				    "marked clean (run fsck)\n",
-				    ump->um_devname);
-				ump->um_wrerror = true;
-			}
-			error = bflush(ump->um_devvp);
-			if (error == 0)
-				error = ffs_sbupdate(ump, !ump->um_wrerror);
-		}
-		if (error != 0) {
-			kprintf("ffs: %s: could not write the file system "
-			    "back (error %d); it is not marked clean\n",
-			    ump->um_devname, error);
-			ump->um_wrerror = true;
-			if ((flags & MNT_FORCE) == 0)
-				return error;
-		}
-		if (lost && mp->mnt_wrerror == 0)
-			mp->mnt_wrerror = EIO;
-	}
 	ffs_ump_free(ump);
 	mp->mnt_data = NULL;
-	return error;
+	return 0;
+}
+
+/* vfs_setclean: write the superblock with fs_clean set or cleared. */
+static int
+ffs_setclean(struct mount *mp, bool clean)
+{
+	struct ufsmount *ump = VFSTOUFS(mp);
+
+	if (ump->um_rdonly)
+		return EROFS;
+	return sb_write(ump, clean);
 }
 
 static int
@@ -660,8 +552,7 @@ ffs_statvfs(struct mount *mp, struct kstatvfs *sf)
 
 /*
  * The vnodes were synced by the VFS; write the summaries and the
- * superblock if they changed (still marked not clean: the file system
- * stays mounted).
+ * superblock if they changed, with the clean flag as it is on disk.
  */
 static int
 ffs_sync(struct mount *mp, int waitfor)
@@ -670,7 +561,7 @@ ffs_sync(struct mount *mp, int waitfor)
 
 	if (ump->um_rdonly || !ump->um_fmod)
 		return 0;
-	return ffs_sbupdate(ump, false);
+	return ffs_sbupdate(ump, (ump->um_fs->fs_clean & FS_ISCLEAN) != 0);
 }
 
 /* vfs_loadvnode: fill vp from inode ino. */
@@ -723,4 +614,5 @@ const struct vfsops ffs_vfsops = {
 	.vfs_sync = ffs_sync,
 	.vfs_loadvnode = ffs_loadvnode,
 	.vfs_fsck = ffs_fsck,
+	.vfs_setclean = ffs_setclean,
 };

@@ -390,7 +390,7 @@ ffs_inactive(struct vnode *vp)
 		    error);
 		ffs_imodified(ip, 0);
 		(void)ffs_update(ip);
-		VFSTOUFS(vp->v_mount)->um_wrerror = true;
+		vfs_damaged(vp->v_mount);
 		return error;
 	}
 	ip->i_mode = 0;

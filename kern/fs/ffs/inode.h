@@ -49,12 +49,6 @@ struct ufsmount {
 	uint8_t		*um_cgstate;	/* per group: CG_UNCHECKED, ... */
 	bool		um_fmod;	/* superblock or summaries changed */
 	bool		um_rdonly;
-	bool		um_wrerror;	/* writing back failed: never clean */
-	bool		um_corrupt;	/* damage found (ffs_corrupt): not clean */
-	uint64_t	um_blkerrors;	/* device's failed requests at mount */
-	uint64_t	um_blkwrites;	/* device's write requests at mount */
-	uint32_t	um_bufrefused;	/* devvp->v_bufrefused at mount */
-	void		*um_sborig;	/* superblock as found (um_sbrawsize) */
 };
 
 /* um_cgstate: has the group been checked (ffs_alloc.c, cg_verify)? */
