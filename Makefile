@@ -236,6 +236,7 @@ TESTS_C_UKFS = \
 
 TESTS_C_FFS = \
 	tests/ffs/t_ffs \
+	tests/ffs/t_ffs_hostile \
 	tests/ffs/t_ffs_write
 
 # Tests over the table of file systems (tests/common/fstab).
@@ -277,6 +278,7 @@ TESTS_SH = \
 	tests/cmd/t_fsu_stat \
 	tests/cmd/t_fsu_touch \
 	tests/cmd/t_fsu_write \
+	tests/cmd/t_hostile \
 	tests/cmd/t_model \
 	tests/cmd/t_readonly \
 	tests/cmd/t_two_images \

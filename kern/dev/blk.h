@@ -24,6 +24,11 @@
  * failures the same on every run.  FSU_BLKFAIL_AT=N fails exactly the
  * Nth request of the process (counting from 1, every device, and the
  * journal's own host I/O before its commit record, see jrnl.h), once.
+ * For tests of one precise point of one device: FSU_BLKFAIL_WRITE=N fails
+ * only its Nth write request (counted from 1 at attach),
+ * FSU_BLKFAIL_OFFSET=OFF every request covering its byte OFF, and
+ * FSU_BLKFAIL_SYNC=N only its Nth flush to the host file (blk_devsync)
+ * with something to make durable.
  *
  * Crash simulation: FSU_CRASH_AFTER=N lets the process make N host
  * writes or syncs (pwrite, a write into a mapped window, msync, fsync,

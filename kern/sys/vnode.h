@@ -184,6 +184,7 @@ struct vnode {
 	/* Buffer cache, for device vnodes (vfs_bio.c). */
 	TAILQ_HEAD(, buf) v_dirtyblkhd;	/* delayed-write buffers */
 	uint32_t	v_numoutput;
+	uint32_t	v_bufrefused;	/* requests refused: claimed twice */
 };
 
 /* v_vflag */
