@@ -3,6 +3,7 @@
 #   make                 build libraries and programs into $(O)
 #   make check           build and run the whole test suite (kyua)
 #   make check SANITIZE=1  the same under AddressSanitizer + UBSan
+#   make fuzz FUZZ_SECONDS=N  run each fuzz target N seconds (clang)
 #   make demo            build an FFS image and show fsu_ls / fsu_cat on it
 #   make bench           benchmarks against the peer tools
 #   make install         install into $(DESTDIR)$(PREFIX)
@@ -22,7 +23,12 @@ AR	?= ar
 OPT	?= -O2
 CFLAGS	?= $(OPT) -g
 
-ifeq ($(SANITIZE),1)
+ifeq ($(FUZZER),1)
+# make fuzz: clang, libFuzzer's coverage and the sanitizers everywhere.
+O	?= obj-fuzz
+SANFLAGS = -fsanitize=fuzzer-no-link,address,undefined \
+	   -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+else ifeq ($(SANITIZE),1)
 O	?= obj-san
 SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer \
 	   -fno-sanitize-recover=undefined
@@ -200,7 +206,8 @@ TESTS_SH = \
 	tests/cmd/t_fsu_touch \
 	tests/cmd/t_fsu_write \
 	tests/cmd/t_model \
-	tests/cmd/t_readonly
+	tests/cmd/t_readonly \
+	tests/fuzz/t_fuzz
 
 TESTS_C = $(TESTS_C_KERN) $(TESTS_C_BLK) $(TESTS_C_PART) $(TESTS_C_VFS) \
 	$(TESTS_C_UKFS) $(TESTS_C_FFS) $(TESTS_C_CMD)
@@ -339,7 +346,10 @@ $(O)/tests/env.sh: Makefile
 	@printf 'FSU_BIN=%s\nFSU_SRC=%s\nFFS_CHECK=%s\nexport FSU_BIN FSU_SRC FFS_CHECK\n' \
 	    '$(abspath $(O))/bin' '$(CURDIR)' '$(FFS_CHECK)' >$@
 
-check: all $(TEST_BINS) $(O)/tests/env.sh
+# Fuzz targets: libFuzzer (make fuzz) and replay programs (make check).
+include tests/fuzz/fuzz.mk
+
+check: all $(TEST_BINS) $(FUZZ_TEST_FILES) $(O)/tests/env.sh
 	@sh tests/run.sh $(O)
 
 demo: all
@@ -365,6 +375,6 @@ install: all
 	    $(DESTDIR)$(MANDIR)/man1/$(call link_name,$(l)).1;)
 
 clean:
-	rm -rf obj obj-san
+	rm -rf obj obj-san obj-fuzz
 
 -include $(shell find $(O) -name '*.d' 2>/dev/null)

@@ -119,6 +119,7 @@ struct kstats {
 	uint64_t	ks_mem_inuse;	/* kernel memory, bytes */
 	uint64_t	ks_mem_peak;
 	uint64_t	ks_mem_limit;	/* RUMP_MEMLIMIT, 0 if none */
+	uint64_t	ks_mem_idle;	/* kept for reuse by the caches */
 	uint64_t	ks_vnodes;	/* vnodes cached */
 	uint64_t	ks_pages;	/* page cache pages resident */
 	uint64_t	ks_pages_peak;

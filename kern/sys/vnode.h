@@ -201,6 +201,7 @@ int	vflush(struct mount *, bool);
 int	vfs_vnode_init(void);
 void	vfs_vnode_fini(void);
 uint32_t vcache_count(void);
+uint64_t vcache_idlebytes(void);
 
 /* Calls through the operations table. */
 #define VOP_LOOKUP(dvp, n, l, vpp)	((dvp)->v_op->vop_lookup(dvp, n, l, vpp))

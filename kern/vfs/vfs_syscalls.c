@@ -95,6 +95,7 @@ ksys_kstats(struct kstats *ks)
 	ks->ks_mem_inuse = km.ks_inuse;
 	ks->ks_mem_peak = km.ks_peak;
 	ks->ks_mem_limit = km.ks_limit;
+	ks->ks_mem_idle = ps.ps_idlebytes + vcache_idlebytes();
 	ks->ks_vnodes = vcache_count();
 	ks->ks_pages = ps.ps_resident;
 	ks->ks_pages_peak = ps.ps_peak;
