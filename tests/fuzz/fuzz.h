@@ -21,11 +21,20 @@ struct ukfs;
 #define FUZZ_MAXENTRIES	2048		/* entries visited */
 #define FUZZ_READHEAD	(256 * 1024)	/* bytes read from a file's start */
 #define FUZZ_READTAIL	(16 * 1024)	/* and from before its end */
+#define FUZZ_MAXEXTENTS	32		/* data extents followed */
 
 extern int fuzz_trace;		/* FUZZ_TRACE set: print what is done */
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 int	LLVMFuzzerInitialize(int *, char ***);
+size_t	LLVMFuzzerCustomMutator(uint8_t *, size_t, size_t, unsigned int);
+size_t	LLVMFuzzerMutate(uint8_t *, size_t, size_t);
+
+/*
+ * Under libFuzzer: mutate an image in place, keeping its size, mostly in
+ * its non-zero sectors (fuzz_mutate.c).  Returns the size.
+ */
+size_t	fuzz_mutate_image(uint8_t *, size_t, unsigned int);
 
 /*
  * Boot the kernel once for the process and keep it booted (a handle on

@@ -25,15 +25,18 @@ FUZZ_SEEDS = $(FUZZ_TARGETS:%=$(FUZZ_DIR)/seeds/%)
 # With FUZZER=1 (make fuzz) libFuzzer provides main() and drives the
 # targets; otherwise replay_main.c runs them over files (make check).
 # The kernel's console is quiet under libFuzzer but for panics.
+# The image targets get a mutator of their own there (fuzz_mutate.c).
 ifeq ($(FUZZER),1)
 FUZZ_MAIN =
 FUZZ_LDFLAGS = -fsanitize=fuzzer
-FUZZ_WRAP = -Wl,--wrap=hyp_console_write
-FUZZ_CFLAGS = -DFUZZ_QUIET
+FUZZ_FSLINK = -Wl,--wrap=hyp_console_write
+FUZZ_FSOBJS = $(FUZZ_DIR)/fuzz_mutate.o
+FUZZ_CFLAGS = -DFUZZ_LIBFUZZER
 else
 FUZZ_MAIN = $(FUZZ_DIR)/replay_main.o
 FUZZ_LDFLAGS =
-FUZZ_WRAP =
+FUZZ_FSLINK =
+FUZZ_FSOBJS =
 FUZZ_CFLAGS =
 endif
 
@@ -56,9 +59,10 @@ $(FUZZ_RW_OBJS): $(FUZZ_DIR)/fuzz_rw_%.o: tests/fuzz/fuzz_rw.c
 	$(CC) $(HOSTFLAGS) $(FUZZ_CFLAGS) -DFUZZ_FSTYPE='"$*"' -c -o $@ $<
 
 $(FUZZ_FS_TARGETS:%=$(FUZZ_DIR)/%): $(FUZZ_DIR)/%: $(FUZZ_DIR)/%.o \
-    $(FUZZ_DIR)/fuzz_util.o $(FUZZ_MAIN) $(LIBUKFS) $(LIBKERN) $(LIBHYP)
-	$(CC) $(SANFLAGS) $(FUZZ_LDFLAGS) $(FUZZ_WRAP) $(LDFLAGS) -o $@ $^ \
-	    $(LDLIBS)
+    $(FUZZ_DIR)/fuzz_util.o $(FUZZ_FSOBJS) $(FUZZ_MAIN) $(LIBUKFS) \
+    $(LIBKERN) $(LIBHYP)
+	$(CC) $(SANFLAGS) $(FUZZ_LDFLAGS) $(FUZZ_FSLINK) $(LDFLAGS) -o $@ \
+	    $^ $(LDLIBS)
 
 $(FUZZ_DIR)/fuzz_part: $(FUZZ_DIR)/fuzz_part.o $(FUZZ_MAIN) $(LIBKERN) \
     $(LIBHYP)

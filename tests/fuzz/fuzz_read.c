@@ -14,6 +14,16 @@
 #include "../../ukfs/ukfs.h"
 #include "fuzz.h"
 
+#ifdef FUZZ_LIBFUZZER
+size_t
+LLVMFuzzerCustomMutator(uint8_t *data, size_t len, size_t max, unsigned seed)
+{
+	if (len == 0)
+		return LLVMFuzzerMutate(data, len, max);
+	return fuzz_mutate_image(data, len, seed);
+}
+#endif
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 {

@@ -272,12 +272,11 @@ op_run(const uint8_t *a)
 		fprintf(stderr, ": %s\n", strerror(errno));
 }
 
-int
-LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
+/* Split an input: *lenp becomes the image's length, the script's. */
+static size_t
+split(const uint8_t *data, size_t *lenp)
 {
-	const uint8_t *script;
-	const char *path;
-	size_t slen = 0, i;
+	size_t len = *lenp, slen = 0;
 
 	if (len >= 2) {
 		len -= 2;
@@ -286,6 +285,47 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 			slen = len;
 		len -= slen;
 	}
+	*lenp = len;
+	return slen;
+}
+
+#ifdef FUZZ_LIBFUZZER
+/*
+ * The image is mutated in place (fuzz_mutate.c), the script by libFuzzer
+ * (it may grow or shrink); the length after it is rewritten.
+ */
+size_t
+LLVMFuzzerCustomMutator(uint8_t *data, size_t len, size_t max, unsigned seed)
+{
+	size_t ilen = len, slen, room;
+
+	slen = split(data, &ilen);
+	if (ilen > 0 && seed % 3 != 0) {
+		(void)fuzz_mutate_image(data, ilen, seed);
+		return len;
+	}
+	if (ilen + 2 > max)
+		return len;
+	room = max - ilen - 2;
+	if (room > FUZZ_MAXOPS * OPSIZE * 2)
+		room = FUZZ_MAXOPS * OPSIZE * 2;
+	if (slen > room)
+		slen = room;
+	slen = LLVMFuzzerMutate(data + ilen, slen, room);
+	data[ilen + slen] = (uint8_t)slen;
+	data[ilen + slen + 1] = (uint8_t)(slen >> 8);
+	return ilen + slen + 2;
+}
+#endif
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
+{
+	const uint8_t *script;
+	const char *path;
+	size_t slen, i;
+
+	slen = split(data, &len);
 	script = data + len;
 	path = fuzz_image(data, len);
 	if ((rw.r_fs = fuzz_mount(path, FUZZ_FSTYPE, 0)) == NULL)

@@ -83,7 +83,7 @@ fuzz_boot(void)
 	image_open();
 }
 
-#ifdef FUZZ_QUIET
+#ifdef FUZZ_LIBFUZZER
 /*
  * Under libFuzzer (linked with --wrap=hyp_console_write) the kernel's
  * messages about each bad image would drown libFuzzer's: they are
@@ -206,6 +206,28 @@ struct walk {
 	char		 w_buf[64 * 1024];
 };
 
+/* Follow the data extents (SEEK_DATA, SEEK_HOLE), reading where each starts. */
+static void
+walk_extents(struct walk *w, int fd)
+{
+	off_t off = 0, data, hole;
+	int i;
+
+	for (i = 0; i < FUZZ_MAXEXTENTS; i++) {
+		if ((data = ukfs_lseek(w->w_fs, fd, off, SEEK_DATA)) == -1 ||
+		    (hole = ukfs_lseek(w->w_fs, fd, data, SEEK_HOLE)) == -1)
+			break;
+		if (data < off || hole <= data) {
+			fprintf(stderr, "fuzz: SEEK_DATA %lld gave %lld, "
+			    "SEEK_HOLE then %lld\n", (long long)off,
+			    (long long)data, (long long)hole);
+			abort();
+		}
+		(void)ukfs_fd_pread(w->w_fs, fd, w->w_buf, 512, data);
+		off = hole;
+	}
+}
+
 static void
 walk_read(struct walk *w, const char *path, const struct stat *st)
 {
@@ -229,6 +251,7 @@ walk_read(struct walk *w, const char *path, const struct stat *st)
 				break;
 		}
 	}
+	walk_extents(w, fd);
 	(void)ukfs_lseek(w->w_fs, fd, 0, SEEK_END);
 	(void)ukfs_close(w->w_fs, fd);
 }
