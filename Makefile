@@ -179,6 +179,7 @@ TESTS_C_UKFS = \
 TESTS_C_FFS = \
 	tests/ffs/t_ffs \
 	tests/ffs/t_ffs_model \
+	tests/ffs/t_ffs_seek \
 	tests/ffs/t_ffs_write
 
 TESTS_C_CMD = \

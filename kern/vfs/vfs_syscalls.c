@@ -562,6 +562,14 @@ ksys_lseek(struct kproc *kp, int fd, int64_t off, int whence,
 			return sys_exit(error);
 		base = va.va_size;
 		break;
+	case KSEEK_DATA:
+	case KSEEK_HOLE:
+		error = vn_seekhole(fp->f_vp, off, whence == KSEEK_HOLE,
+		    &base);
+		if (error != 0)
+			return sys_exit(error);
+		fp->f_offset = *newp = base;
+		return sys_exit(0);
 	default:
 		return sys_exit(EINVAL);
 	}
