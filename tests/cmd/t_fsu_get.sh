@@ -427,10 +427,47 @@ sparse_same_body() {
 	done
 }
 
+atf_test_case huge_blocks
+huge_blocks_head() {
+	atf_set "descr" "an inode whose block count is near 2^64 (corrupt) " \
+	    "is copied whole, with no arithmetic overflow (UBSan)"
+	atf_set "require.progs" "makefs python3"
+}
+huge_blocks_body() {
+	h_init
+	mkdir src
+	seq 1 3000 >src/file
+	mkimg img src
+	ino=$(fsu_ls img -i / | awk '$2 == "file" { print $1 }')
+	[ -n "$ino" ] || atf_fail "no inode number"
+	# di_blocks (UFS2: offset 24 of the 256-byte inode) = 2^64 - 2.
+	python3 - img "$ino" <<'EOF' || atf_fail "patch"
+import struct, sys
+img, ino = sys.argv[1], int(sys.argv[2])
+data = bytearray(open(img, "rb").read())
+sb = [o for o in (65536, 8192)
+      if struct.unpack_from("<i", data, o + 1372)[0] == 0x19540119][0]
+iblkno, = struct.unpack_from("<i", data, sb + 16)
+fsize, = struct.unpack_from("<i", data, sb + 52)
+ipg, fpg = struct.unpack_from("<ii", data, sb + 184)
+off = ((ino // ipg) * fpg + iblkno) * fsize + (ino % ipg) * 256
+struct.pack_into("<Q", data, off + 24, 2**64 - 2)
+open(img, "wb").write(data)
+EOF
+	atf_check -s exit:0 -o match:"^[0-9]+ file$" fsu_ls img -s /
+	mkdir out
+	atf_check -s exit:0 -o empty -e empty fsu_get img /file out
+	seq 1 3000 >expect
+	atf_check -s exit:0 -o empty -e empty cmp expect out/file
+	atf_check -s exit:0 -o empty -e empty fsu_cp img /file /copy
+	atf_check -s exit:0 -o file:expect fsu_cat img /copy
+}
+
 atf_init_test_cases() {
 	atf_add_test_case round_trip
 	atf_add_test_case sparse_huge
 	atf_add_test_case sparse_same
+	atf_add_test_case huge_blocks
 	atf_add_test_case deep
 	atf_add_test_case operands
 	atf_add_test_case replace
