@@ -6,7 +6,9 @@
  * structure of an image off its place so that nothing mounts, and pick
  * positions uniformly, which on a mostly empty image hits zeros and file
  * contents.  This mutator keeps the image's size and layout and aims at
- * its non-zero sectors, where the metadata lives: it flips bits, sets
+ * sectors that look like metadata: non-zero, and the more so the more of
+ * their 32-bit words (in either byte order) hold small numbers, which
+ * text and most file data do not.  There it flips bits, sets
  * bytes, moves a 16-, 32- or 64-bit word of either byte order by a small
  * amount or sets it to a boundary value, copies a word from another
  * non-zero place, zeroes a range, or lets libFuzzer mutate a small window
@@ -18,7 +20,7 @@
 #include "fuzz.h"
 
 #define SECTOR		512
-#define TRIES		32
+#define TRIES		64
 
 static uint64_t rnd_state;
 
@@ -39,31 +41,54 @@ below(size_t n)
 	return n == 0 ? 0 : (size_t)(rnd() % n);
 }
 
-static int
-sector_used(const uint8_t *p, size_t len)
+/*
+ * How much a sector looks like metadata, 0 (all zeros) to len / 4 + 1:
+ * one, plus one for each 32-bit word that is a small non-zero number in
+ * either byte order (a count, a size, a block or inode number, a mode).
+ */
+static size_t
+sector_weight(const uint8_t *p, size_t len)
 {
-	size_t i;
+	size_t i, w = 0, used = 0;
+	uint32_t le, be;
 
-	for (i = 0; i < len; i++)
-		if (p[i] != 0)
-			return 1;
-	return 0;
+	for (i = 0; i + 4 <= len; i += 4) {
+		le = (uint32_t)p[i] | (uint32_t)p[i + 1] << 8 |
+		    (uint32_t)p[i + 2] << 16 | (uint32_t)p[i + 3] << 24;
+		be = (uint32_t)p[i + 3] | (uint32_t)p[i + 2] << 8 |
+		    (uint32_t)p[i + 1] << 16 | (uint32_t)p[i] << 24;
+		if (le != 0)
+			used = 1;
+		if (le != 0 && (le < (1u << 20) || be < (1u << 20)))
+			w++;
+	}
+	for (; i < len && !used; i++)
+		used = p[i] != 0;
+	return used ? w + 1 : 0;
 }
 
-/* A position in a non-zero sector (most of the time), or anywhere. */
+/*
+ * A position in a sector chosen with a probability that grows with its
+ * weight (by rejection: a sector of weight w is kept with probability
+ * w / (SECTOR / 4 + 1)), or in any non-zero sector, or anywhere.
+ */
 static size_t
 position(const uint8_t *data, size_t size)
 {
-	size_t nsect = (size + SECTOR - 1) / SECTOR, s, len;
+	size_t nsect = (size + SECTOR - 1) / SECTOR, s, len, w, any = SIZE_MAX;
 	int i;
 
 	for (i = 0; i < TRIES; i++) {
 		s = below(nsect);
 		len = size - s * SECTOR < SECTOR ? size - s * SECTOR : SECTOR;
-		if (sector_used(data + s * SECTOR, len))
+		if ((w = sector_weight(data + s * SECTOR, len)) == 0)
+			continue;
+		if (any == SIZE_MAX)
+			any = s * SECTOR + below(len);
+		if (below(SECTOR / 4 + 1) < w)
 			return s * SECTOR + below(len);
 	}
-	return below(size);
+	return any != SIZE_MAX ? any : below(size);
 }
 
 static uint64_t

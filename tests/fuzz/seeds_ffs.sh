@@ -1,11 +1,11 @@
 #!/bin/sh
 # seeds_ffs.sh OUTDIR: seed images of FFS for the fuzz targets, made by
-# makefs: UFS1 and UFS2, both byte orders, 4 KiB and 8 KiB blocks, 256 KiB
-# to 1 MiB, with a few files (one with an indirect block, one sparse),
-# directories (one over several directory blocks), hard links, short and
-# long symbolic links and a fifo; and one image inside an MBR partition
-# (sfdisk) for the partition detection.  Exit status 77: a tool is
-# missing (its name on standard error).
+# makefs: UFS1 and UFS2, both byte orders, 4, 8 and 32 KiB blocks,
+# 256 KiB to 1 MiB, with a few small files (one with an indirect block,
+# one sparse), directories (one over several directory blocks), hard
+# links, short and long symbolic links and a fifo; and one image inside
+# an MBR partition (sfdisk) for the partition detection.  Exit status 77:
+# a tool is missing (its name on standard error).
 set -eu
 out=$1
 for t in makefs sfdisk; do
@@ -16,11 +16,15 @@ rm -rf "$tmp"
 mkdir -p "$tmp/dir/sub/deep" "$tmp/many" "$tmp/empty"
 echo "hello, world" >"$tmp/hello"
 : >"$tmp/zero"
+# Past the 12 direct blocks, but mostly zeros: the mutator aims at
+# sectors that hold something, and those should be metadata.
 i=0
-while [ $i -lt 1500 ]; do
-	echo "line $i of a file with an indirect block"
+while [ $i -lt 20 ]; do
+	printf 'block %d' $i | dd of="$tmp/dir/indirect" bs=4096 seek=$i \
+	    conv=notrunc 2>/dev/null
 	i=$((i + 1))
-done >"$tmp/dir/indirect"
+done
+truncate -s 81920 "$tmp/dir/indirect"
 printf 'start' >"$tmp/dir/sparse"
 dd if=/dev/zero of="$tmp/dir/sparse" bs=1 count=1 seek=70000 \
     conv=notrunc 2>/dev/null
