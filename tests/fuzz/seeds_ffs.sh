@@ -2,7 +2,7 @@
 # seeds_ffs.sh OUTDIR: seed images of FFS for the fuzz targets, made by
 # makefs: UFS1 and UFS2, both byte orders, 4, 8 and 32 KiB blocks,
 # 256 KiB to 1 MiB, with a few small files (one with an indirect block,
-# one sparse), directories (one over several directory blocks), hard
+# one sparse), directories (one of 4 KiB, which the driver hashes), hard
 # links, short and long symbolic links and a fifo; and one image inside
 # an MBR partition (sfdisk) for the partition detection.  Exit status 77:
 # a tool is missing (its name on standard error).
@@ -28,9 +28,13 @@ truncate -s 81920 "$tmp/dir/indirect"
 printf 'start' >"$tmp/dir/sparse"
 dd if=/dev/zero of="$tmp/dir/sparse" bs=1 count=1 seek=70000 \
     conv=notrunc 2>/dev/null
-i=0
-while [ $i -lt 40 ]; do
-	echo $i >"$tmp/many/entry-with-a-longer-name-$i"
+# A directory of 4 KiB, over 5 blocks of 512 bytes (the FFS driver
+# hashes its names), of hard links, which cost no inode.
+echo many >"$tmp/many/entry-with-a-longer-name-0"
+i=1
+while [ $i -lt 100 ]; do
+	ln "$tmp/many/entry-with-a-longer-name-0" \
+	    "$tmp/many/entry-with-a-longer-name-$i"
 	i=$((i + 1))
 done
 ln "$tmp/hello" "$tmp/dir/sub/hardlink"
