@@ -67,8 +67,26 @@ image_open(void)
 		    image_fd);
 }
 
-static uint64_t mem_used(void);
-static int lowest_fd(void);
+/* Kernel memory in use, less what the caches keep for reuse. */
+static uint64_t
+mem_used(void)
+{
+	struct kstats ks;
+
+	ksys_kstats(&ks);
+	return ks.ks_mem_inuse - ks.ks_mem_idle;
+}
+
+/* The lowest free descriptor number: higher if one was leaked. */
+static int
+lowest_fd(void)
+{
+	int fd;
+
+	if ((fd = dup(image_fd)) != -1)
+		close(fd);
+	return fd;
+}
 
 void
 fuzz_boot(void)
@@ -156,27 +174,6 @@ fuzz_mount(const char *path, const char *fstype, int flags)
 	return fs;
 }
 
-/* Kernel memory in use, less what the caches keep for reuse. */
-static uint64_t
-mem_used(void)
-{
-	struct kstats ks;
-
-	ksys_kstats(&ks);
-	return ks.ks_mem_inuse - ks.ks_mem_idle;
-}
-
-/* The lowest free descriptor number: higher if one was leaked. */
-static int
-lowest_fd(void)
-{
-	int fd;
-
-	if ((fd = dup(image_fd)) != -1)
-		close(fd);
-	return fd;
-}
-
 int
 fuzz_release(struct ukfs *fs)
 {
@@ -206,7 +203,7 @@ struct walk {
 	char		 w_buf[64 * 1024];
 };
 
-/* Follow the data extents (SEEK_DATA, SEEK_HOLE), reading where each starts. */
+/* Follow the data extents (SEEK_DATA, SEEK_HOLE); read where each starts. */
 static void
 walk_extents(struct walk *w, int fd)
 {

@@ -20,10 +20,14 @@ if [ $rc -ne 0 ]; then
 	if [ $rc -eq 77 ]; then
 		mv "$out.log" "$out/.skip"
 	else
-		{ echo "$recipe: exit status $rc"; cat "$out.log"; } >"$out/.failed"
+		{
+			echo "$recipe: exit status $rc"
+			cat "$out.log"
+		} >"$out/.failed"
 		rm -f "$out.log"
 	fi
-	echo "mkseeds: $out: $(head -n 1 "$out"/.skip "$out"/.failed 2>/dev/null)" >&2
+	why=$(cat "$out/.skip" "$out/.failed" 2>/dev/null | head -n 1)
+	echo "mkseeds: $out: $why" >&2
 	exit 0
 fi
 rm -f "$out.log"

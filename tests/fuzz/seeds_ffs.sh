@@ -9,7 +9,10 @@
 set -eu
 out=$1
 for t in makefs sfdisk; do
-	command -v $t >/dev/null 2>&1 || { echo "$t not installed" >&2; exit 77; }
+	if ! command -v $t >/dev/null 2>&1; then
+		echo "$t not installed" >&2
+		exit 77
+	fi
 done
 tmp=$out/.tree
 rm -rf "$tmp"
@@ -39,8 +42,10 @@ while [ $i -lt 100 ]; do
 done
 ln "$tmp/hello" "$tmp/dir/sub/hardlink"
 ln -s ../hello "$tmp/dir/short"
-ln -s "/a/target/that/is/longer/than/sixty/bytes/and/longer/than/one/hundred/twenty/bytes/so/it/is/stored/in/a/data/block" \
-    "$tmp/dir/long"
+# Longer than 60 and 120 bytes: in a data block on UFS1 and UFS2.
+long=/a/target/that/is/longer/than/sixty/bytes/and/longer/than/one
+long=$long/hundred/twenty/bytes/so/it/is/stored/in/a/data/block/of/its/own
+ln -s "$long" "$tmp/dir/long"
 ln -s nowhere "$tmp/dir/sub/deep/dangling"
 mkfifo "$tmp/dir/fifo"
 chmod 4755 "$tmp/dir/indirect"
