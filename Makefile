@@ -1,6 +1,7 @@
 # fs-utils: top-level GNU Makefile.
 #
 #   make                 build libraries and programs into $(O)
+#   make tests           build the test programs only
 #   make check           build and run the whole test suite (kyua)
 #   make check SANITIZE=1  the same under AddressSanitizer + UBSan
 #   make fuzz FUZZ_SECONDS=N  run each fuzz target N seconds (clang)
@@ -68,7 +69,8 @@ KERN_CORE_SRCS = \
 	kern/kern_subr.c
 
 KERN_BLK_SRCS = \
-	kern/dev/blk.c
+	kern/dev/blk.c \
+	kern/dev/jrnl.c
 
 KERN_PART_SRCS = \
 	kern/dev/part.c
@@ -94,6 +96,7 @@ KERN_FFS_SRCS = \
 	kern/fs/ffs/ffs_bmap.c \
 	kern/fs/ffs/ffs_bswap.c \
 	kern/fs/ffs/ffs_dirops.c \
+	kern/fs/ffs/ffs_fsck.c \
 	kern/fs/ffs/ffs_inode.c \
 	kern/fs/ffs/ffs_lookup.c \
 	kern/fs/ffs/ffs_namei.c \
@@ -116,6 +119,7 @@ CMD_SRCS = \
 
 # One directory per program; each holds PROG.c (and maybe more) + PROG.1.
 PROGS = \
+	fsu_batch \
 	fsu_cat \
 	fsu_chflags \
 	fsu_chgrp \
@@ -123,6 +127,7 @@ PROGS = \
 	fsu_chown \
 	fsu_cp \
 	fsu_ecp \
+	fsu_fsck \
 	fsu_ln \
 	fsu_ls \
 	fsu_mkdir \
@@ -155,6 +160,14 @@ PROG_LINKS = \
 fsu_chown_EXTRA = fsu_chown/chown_common.c
 fsu_chgrp_EXTRA = fsu_chown/chown_common.c
 
+# fsu_batch runs the body (struct fsu_prog) of every program that works on
+# a mounted image (all but fsu_fsck): their main
+# sources again, compiled with -DFSU_BATCH (no main), and their extras.
+BATCH_PROGS = $(filter-out fsu_batch fsu_fsck,$(PROGS))
+fsu_batch_OBJS = $(foreach p,$(BATCH_PROGS),$(O)/batch/$(p)/$(p).o) \
+	$(sort $(foreach p,$(BATCH_PROGS),$(addprefix $(O)/,$(patsubst \
+	%.c,%.o,$($(p)_EXTRA)))))
+
 # ------------------------------------------------------------------ tests
 # C test programs (atf-c): tests/<area>/t_<name>.c linked with the kernel
 # archives, and shell tests (atf-sh): tests/<area>/t_<name>.sh.
@@ -178,19 +191,27 @@ TESTS_C_UKFS = \
 
 TESTS_C_FFS = \
 	tests/ffs/t_ffs \
-	tests/ffs/t_ffs_model \
 	tests/ffs/t_ffs_seek \
 	tests/ffs/t_ffs_write
+
+# Tests over the table of file systems (tests/common/fstab).
+TESTS_C_FS = \
+	tests/fs/t_model
 
 TESTS_C_CMD = \
 	tests/cmd/h_fsu_stat \
 	tests/cmd/t_fsu_mode
+
+TESTS_C_JOURNAL = \
+	tests/journal/h_snap \
+	tests/journal/t_jrnl
 
 TESTS_SH = \
 	tests/build/t_layering \
 	tests/cmd/h_attr \
 	tests/cmd/h_names \
 	tests/cmd/t_fsu_ls \
+	tests/cmd/t_fsu_batch \
 	tests/cmd/t_fsu_chflags \
 	tests/cmd/t_fsu_chgrp \
 	tests/cmd/t_fsu_chmod \
@@ -208,10 +229,13 @@ TESTS_SH = \
 	tests/cmd/t_fsu_write \
 	tests/cmd/t_model \
 	tests/cmd/t_readonly \
-	tests/fuzz/t_fuzz
+	tests/fsck/t_fsu_fsck \
+	tests/fuzz/t_fuzz \
+	tests/journal/t_journal
 
 TESTS_C = $(TESTS_C_KERN) $(TESTS_C_BLK) $(TESTS_C_PART) $(TESTS_C_VFS) \
-	$(TESTS_C_UKFS) $(TESTS_C_FFS) $(TESTS_C_CMD)
+	$(TESTS_C_UKFS) $(TESTS_C_FFS) $(TESTS_C_FS) $(TESTS_C_CMD) \
+	$(TESTS_C_JOURNAL)
 
 # Every test directory has a Kyuafile; tests/Kyuafile includes them.
 KYUAFILES = tests/Kyuafile $(addsuffix Kyuafile,$(sort $(dir $(TESTS_C) \
@@ -241,7 +265,7 @@ TEST_BINS = $(TESTS_C:%=$(O)/%) $(TESTS_SH:%=$(O)/%) \
 ATF_CFLAGS := $(shell pkg-config --cflags atf-c 2>/dev/null)
 ATF_LIBS   := $(shell pkg-config --libs atf-c 2>/dev/null || echo -latf-c)
 
-.PHONY: all check demo bench install clean lint
+.PHONY: all tests check demo bench install clean lint
 .DEFAULT_GOAL := all
 
 all: $(LIBHYP) $(LIBKERN) $(KERN_IMPORTS_OK) $(if $(UKFS_SRCS),$(LIBUKFS) \
@@ -267,6 +291,10 @@ $(O)/cmd/%.o: cmd/%.c
 $(O)/fsu_%.o: fsu_%.c
 	@mkdir -p $(@D)
 	$(CC) $(HOSTFLAGS) -Iukfs -Icmd -c -o $@ $<
+
+$(O)/batch/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(HOSTFLAGS) -DFSU_BATCH -Iukfs -Icmd -c -o $@ $<
 
 $(LIBHYP): $(LIB_OBJS)
 	@rm -f $@
@@ -303,8 +331,8 @@ $(KERN_IMPORTS_OK): $(KERN_OBJS) tests/check_kern_imports.sh
 # the rule itself would be replaced by the stem before the second expansion.
 prog_extra_objs = $(addprefix $(O)/,$(patsubst %.c,%.o,$($(1)_EXTRA)))
 .SECONDEXPANSION:
-$(O)/bin/%: $(O)/$$*/$$*.o $$(call prog_extra_objs,$$*) $(LIBFSU) \
-	    $(LIBUKFS) $(LIBKERN) $(LIBHYP)
+$(O)/bin/%: $(O)/$$*/$$*.o $$(call prog_extra_objs,$$*) $$($$*_OBJS) \
+	    $(LIBFSU) $(LIBUKFS) $(LIBKERN) $(LIBHYP)
 	@mkdir -p $(@D)
 	$(CC) $(SANFLAGS) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIBFSU) \
 	    $(LIBUKFS) $(LIBKERN) $(LIBHYP) $($*_LIBS) $(LDLIBS)
@@ -350,7 +378,11 @@ $(O)/tests/env.sh: Makefile
 # Fuzz targets: libFuzzer (make fuzz) and replay programs (make check).
 include tests/fuzz/fuzz.mk
 
-check: all $(TEST_BINS) $(FUZZ_TEST_FILES) $(O)/tests/env.sh
+# Build the test programs without running them (then: cd obj/tests && kyua
+# test area/t_name).
+tests: all $(TEST_BINS) $(FUZZ_TEST_FILES) $(O)/tests/env.sh
+
+check: tests
 	@sh tests/run.sh $(O)
 
 demo: all

@@ -5,3 +5,4 @@ here=$(cd "$(dirname "$0")" && pwd)
 obj=$(cd "${1:-obj}" && pwd)
 python3 "$here/bench.py" "$obj"
 python3 "$here/put.py" "$obj"
+python3 "$here/fsck.py" "$obj"

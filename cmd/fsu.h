@@ -22,6 +22,36 @@
 
 /* fsu_mount() flags. */
 #define FSU_RDONLY	0x01	/* the program only reads the image */
+#define FSU_JOURNALDATA	0x02	/* journal new file data too (fsu_batch) */
+
+/*
+ * A program's body, callable on an image already mounted, so that
+ * fsu_batch runs every program in one process.  fp_main(fs, argc, argv)
+ * gets argv[0] and the program's own options and operands (optind reset
+ * for getopt), resets whatever state it keeps, and returns the exit
+ * status (or ends with fsu_exit, fsu_err, fsu_errx or fsu_usage, which
+ * come back to the batch instead of exiting).
+ */
+struct fsu_prog {
+	const char	*fp_name;	/* "mkdir" for fsu_mkdir */
+	int		 fp_flags;	/* fsu_mount() flags */
+	const char	*fp_usage;	/* the program's part of the usage */
+	int		(*fp_main)(struct ukfs *, int, char **);
+};
+
+/* main() of a program: mount the image, run fp_main, release, exit. */
+void	fsu_prog_main(const struct fsu_prog *, int, char **)
+	    __attribute__((__noreturn__));
+/*
+ * Run a program on an image mounted already (fsu_batch); messages are
+ * prefixed with label.  Returns the exit status.
+ */
+int	fsu_prog_run(const struct fsu_prog *, struct ukfs *, int, char **,
+	    const char *);
+/* Running under fsu_prog_run? */
+int	fsu_inbatch(void);
+/* Release the image with nothing applied (UKFS_RELFLAG_ABORT). */
+void	fsu_discard(void);
 
 /*
  * Parse the common options and the image operand from *argcp and *argvp,
@@ -31,6 +61,17 @@
  * part of the usage line.  Exits with a message on any failure.
  */
 struct ukfs *fsu_mount(int *, char ***, int, const char *);
+
+/* The same options without the mount (fsu_fsck). */
+struct fsu_target {
+	const char	*ft_fstype;	/* -t, or NULL to detect */
+	const char	*ft_image;
+	const char	*ft_part;	/* -p or img%part%, or NULL */
+	const char	*ft_opts;	/* -o, or NULL */
+};
+void	fsu_options(int *, char ***, const char *, struct fsu_target *);
+void	fsu_open_failed(const struct fsu_target *, int)
+	    __attribute__((__noreturn__));
 
 /* Sync, unmount and release; returns 0, or 1 after printing the error. */
 int	fsu_unmount(struct ukfs *);
@@ -106,8 +147,7 @@ int	fsu_prompt(const char *, ...)
 char	*fsu_path_in_dir(const char *, const char *);
 int	fsu_into_dir(const char *, const char *,
 	    int (*)(const char *, const char *));
-void	fsu_targets(int, char **, int, int (*)(const char *, const char *))
-	    __attribute__((__noreturn__));
+int	fsu_targets(int, char **, int, int (*)(const char *, const char *));
 /* The last component of path (trailing slashes ignored), malloc'ed. */
 char	*fsu_basename(const char *);
 /* The next run of non-zero FSU_HOLE_GRAIN pieces of a buffer (holes). */

@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,12 @@ static const char *progname = "fsu";
 static const char *prog_usage = "";
 static struct ukfs *fsu_fs;
 static char *fsu_image;
+static int fsu_relflags;		/* ukfs_release() flags */
+
+/* While fsu_prog_run runs a program: where fsu_exit goes back to. */
+static jmp_buf *batch_jmp;
+static int batch_status;
+static const char *batch_name;	/* the program's name, for usage */
 
 const char *
 fsu_progname(void)
@@ -34,6 +41,11 @@ fsu_progname(void)
 static void
 print_usage(FILE *f)
 {
+	if (batch_jmp != NULL) {
+		fprintf(f, "%s: usage: %s%s%s\n", progname, batch_name,
+		    prog_usage[0] != '\0' ? " " : "", prog_usage);
+		return;
+	}
 	fprintf(f, "usage: %s [-t fstype] [-o mntopts] [-p partition] "
 	    "[-v] image%s%s\n", progname, prog_usage[0] != '\0' ? " " : "",
 	    prog_usage);
@@ -83,6 +95,10 @@ fsu_warnx(const char *fmt, ...)
 void
 fsu_exit(int status)
 {
+	if (batch_jmp != NULL) {
+		batch_status = status;
+		longjmp(*batch_jmp, 1);
+	}
 	if (fsu_fs != NULL && fsu_unmount(fsu_fs) != 0)
 		status = 1;
 	fflush(stdout);
@@ -119,9 +135,13 @@ fsu_errx(int status, const char *fmt, ...)
 int
 fsu_unmount(struct ukfs *fs)
 {
-	if (fs == fsu_fs)
+	int flags = 0;
+
+	if (fs == fsu_fs) {
 		fsu_fs = NULL;
-	if (ukfs_release(fs, 0) == -1) {
+		flags = fsu_relflags;
+	}
+	if (ukfs_release(fs, flags) == -1) {
 		fsu_warn("%s", fsu_image != NULL ? fsu_image : "image");
 		return 1;
 	}
@@ -190,18 +210,26 @@ mount_failed(const char *image, const char *part, const char *fstype, int e)
 	else if (e == EBUSY)
 		fsu_warnx("%s: image is busy (another command is changing "
 		    "it)", image);
+	else if (e == EBADMSG)
+		fsu_warnx("%s: the journal beside the image cannot be used "
+		    "(see above)", image);
 	else
 		fsu_warnx("%s: %s", image, strerror(e));
 	exit(1);
 }
 
-struct ukfs *
-fsu_mount(int *argcp, char ***argvp, int flags, const char *usage)
+/*
+ * Parse the common options and the image operand, leaving the rest of
+ * argv to the program (argv[0] first, optind reset), as fsu_mount does,
+ * without mounting: for programs that work on the image another way.
+ */
+void
+fsu_options(int *argcp, char ***argvp, const char *usage,
+    struct fsu_target *t)
 {
 	const char *fstype, *opts, *part = NULL;
 	char **argv = *argvp, *image;
-	int argc = *argcp, ch, uflags = 0;
-	struct ukfs *fs;
+	int argc = *argcp, ch;
 
 	if ((progname = strrchr(argv[0], '/')) != NULL)
 		progname++;
@@ -247,19 +275,95 @@ fsu_mount(int *argcp, char ***argvp, int flags, const char *usage)
 	image = split_partition(fsu_image, &part);
 	if (fstype != NULL && fstype[0] == '\0')
 		fstype = NULL;
-	if (flags & FSU_RDONLY)
-		uflags |= UKFS_RDONLY;
-	if (fsu_verbose)
-		uflags |= UKFS_VERBOSE;
-	fs = ukfs_mount(fstype, image, part, uflags, opts);
-	if (fs == NULL)
-		mount_failed(image, part, fstype, errno);
-	fsu_fs = fs;
+	t->ft_fstype = fstype;
+	t->ft_image = image;
+	t->ft_part = part;
+	t->ft_opts = opts;
 	/* Hand the rest to the program, argv[0] first. */
 	argv--;
 	argv[0] = (*argvp)[0];
 	*argcp = argc + 1;
 	*argvp = argv;
 	optind = 0;
+}
+
+/* Say why the image could not be opened, and exit 1. */
+void
+fsu_open_failed(const struct fsu_target *t, int e)
+{
+	mount_failed(t->ft_image, t->ft_part, t->ft_fstype, e);
+	exit(1);
+}
+
+struct ukfs *
+fsu_mount(int *argcp, char ***argvp, int flags, const char *usage)
+{
+	struct fsu_target t;
+	struct ukfs *fs;
+	int uflags = 0;
+
+	fsu_options(argcp, argvp, usage, &t);
+	if (flags & FSU_RDONLY)
+		uflags |= UKFS_RDONLY;
+	if (flags & FSU_JOURNALDATA)
+		uflags |= UKFS_JOURNALDATA;
+	if (fsu_verbose)
+		uflags |= UKFS_VERBOSE;
+	fs = ukfs_mount(t.ft_fstype, t.ft_image, t.ft_part, uflags,
+	    t.ft_opts);
+	if (fs == NULL)
+		mount_failed(t.ft_image, t.ft_part, t.ft_fstype, errno);
+	fsu_fs = fs;
 	return fs;
+}
+
+void
+fsu_prog_main(const struct fsu_prog *p, int argc, char **argv)
+{
+	struct ukfs *fs;
+
+	fs = fsu_mount(&argc, &argv, p->fp_flags, p->fp_usage);
+	fsu_exit(p->fp_main(fs, argc, argv));
+}
+
+int
+fsu_prog_run(const struct fsu_prog *p, struct ukfs *fs, int argc,
+    char **argv, const char *label)
+{
+	const char *oname = progname, *ousage = prog_usage;
+	jmp_buf jb, *ojmp = batch_jmp;
+	volatile int status;
+	mode_t mask;
+
+	mask = umask(022);
+	(void)umask(mask);
+	progname = label;
+	prog_usage = p->fp_usage;
+	batch_name = p->fp_name;
+	batch_jmp = &jb;
+	optind = 0;
+	opterr = 1;
+	if (setjmp(jb) == 0)
+		status = p->fp_main(fs, argc, argv);
+	else
+		status = batch_status;
+	batch_jmp = ojmp;
+	progname = oname;
+	prog_usage = ousage;
+	(void)umask(mask);
+	(void)ukfs_chdir(fs, "/");
+	fflush(stdout);
+	return status;
+}
+
+int
+fsu_inbatch(void)
+{
+	return batch_jmp != NULL;
+}
+
+void
+fsu_discard(void)
+{
+	fsu_relflags |= UKFS_RELFLAG_ABORT;
 }

@@ -95,9 +95,9 @@ fsu_into_dir(const char *src, const char *dir,
 /*
  * Finish cp, mv or ln: argv holds "source target", or "source ...
  * directory" when the last operand is a directory (todir says so).  fn
- * does one source and target; exits with the combined status.
+ * does one source and target; returns the combined status.
  */
-void
+int
 fsu_targets(int argc, char **argv, int todir,
     int (*fn)(const char *, const char *))
 {
@@ -107,13 +107,14 @@ fsu_targets(int argc, char **argv, int todir,
 	if (todir) {
 		for (; argc > 1; argc--, argv++)
 			rv |= fsu_into_dir(argv[0], dir, fn);
-		fsu_exit(rv);
+		return rv;
 	}
 	if (argc > 2) {
 		errno = ENOTDIR;
-		fsu_err(1, "%s", dir);
+		fsu_warn("%s", dir);
+		return 1;
 	}
-	fsu_exit(fn(argv[0], argv[1]));
+	return fn(argv[0], argv[1]);
 }
 
 static int

@@ -204,12 +204,13 @@ cat_file(const char *path)
 	return rv;
 }
 
-int
-main(int argc, char **argv)
+static int
+cat_main(struct ukfs *ufs, int argc, char **argv)
 {
 	int ch, rv = 0;
 
-	fs = fsu_mount(&argc, &argv, FSU_RDONLY, "[-benstuv] file ...");
+	fs = ufs;
+	bflag = eflag = nflag = sflag = tflag = vflag = 0;
 	while ((ch = getopt(argc, argv, "benstuv")) != -1) {
 		switch (ch) {
 		case 'b':
@@ -228,7 +229,8 @@ main(int argc, char **argv)
 			tflag = vflag = 1;
 			break;
 		case 'u':
-			setvbuf(stdout, NULL, _IONBF, 0);
+			if (!fsu_inbatch())
+				setvbuf(stdout, NULL, _IONBF, 0);
 			break;
 		case 'v':
 			vflag = 1;
@@ -247,5 +249,21 @@ main(int argc, char **argv)
 		rv |= cat_file(argv[0]);
 	fflush(stdout);
 	free(buf);
-	fsu_exit(rv);
+	buf = NULL;
+	return rv;
 }
+
+const struct fsu_prog fsu_cat_prog = {
+	.fp_name = "cat",
+	.fp_flags = FSU_RDONLY,
+	.fp_usage = "[-benstuv] file ...",
+	.fp_main = cat_main,
+};
+
+#ifndef FSU_BATCH
+int
+main(int argc, char **argv)
+{
+	fsu_prog_main(&fsu_cat_prog, argc, argv);
+}
+#endif

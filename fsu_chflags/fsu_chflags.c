@@ -134,12 +134,15 @@ change(const char *accpath, const char *path, const struct stat *st,
 	return 0;
 }
 
-int
-main(int argc, char **argv)
+static int
+chflags_main(struct ukfs *ufs, int argc, char **argv)
 {
 	int rv = 0;
 
-	fs = fsu_mount(&argc, &argv, 0, "[-R] [-h] [-v] flags file ...");
+	fs = ufs;
+	memset(&fa, 0, sizeof(fa));
+	absolute = 0;
+	setbits = clrbits = 0;
 	fa.fa_change = change;
 	optind = fsu_attr_options(argc, argv, argc, &fa);
 	argc -= optind;
@@ -149,5 +152,20 @@ main(int argc, char **argv)
 	parse_flags(argv[0]);
 	for (argc--, argv++; argc > 0; argc--, argv++)
 		rv |= fsu_attr_apply(fs, &fa, argv[0]);
-	fsu_exit(rv);
+	return rv;
 }
+
+const struct fsu_prog fsu_chflags_prog = {
+	.fp_name = "chflags",
+	.fp_flags = 0,
+	.fp_usage = "[-R] [-h] [-v] flags file ...",
+	.fp_main = chflags_main,
+};
+
+#ifndef FSU_BATCH
+int
+main(int argc, char **argv)
+{
+	fsu_prog_main(&fsu_chflags_prog, argc, argv);
+}
+#endif

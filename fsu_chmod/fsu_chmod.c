@@ -69,12 +69,13 @@ options_end(int argc, char **argv)
 	return i;
 }
 
-int
-main(int argc, char **argv)
+static int
+chmod_main(struct ukfs *ufs, int argc, char **argv)
 {
 	int rv = 0;
 
-	fs = fsu_mount(&argc, &argv, 0, "[-R] [-h] [-v] mode file ...");
+	fs = ufs;
+	memset(&fa, 0, sizeof(fa));
 	fa.fa_change = change;
 	optind = fsu_attr_options(argc, argv, options_end(argc, argv), &fa);
 	argc -= optind;
@@ -86,5 +87,21 @@ main(int argc, char **argv)
 	for (argc--, argv++; argc > 0; argc--, argv++)
 		rv |= fsu_attr_apply(fs, &fa, argv[0]);
 	fsu_mode_free(mode);
-	fsu_exit(rv);
+	mode = NULL;
+	return rv;
 }
+
+const struct fsu_prog fsu_chmod_prog = {
+	.fp_name = "chmod",
+	.fp_flags = 0,
+	.fp_usage = "[-R] [-h] [-v] mode file ...",
+	.fp_main = chmod_main,
+};
+
+#ifndef FSU_BATCH
+int
+main(int argc, char **argv)
+{
+	fsu_prog_main(&fsu_chmod_prog, argc, argv);
+}
+#endif

@@ -109,16 +109,15 @@ change(const char *accpath, const char *path, const struct stat *st,
 	return 0;
 }
 
-void
-chown_main(int argc, char **argv, int ischgrp)
+int
+chown_run(struct ukfs *ufs, int argc, char **argv, int ischgrp)
 {
 	int rv = 0;
 
-	fs = fsu_mount(&argc, &argv, 0, ischgrp ?
-	    "[-R] [-h] [-v] group file ..." :
-	    "[-R] [-h] [-v] owner[:group] file ...\n"
-	    "       fsu_chown [-t fstype] [-o mntopts] [-p partition] [-v] "
-	    "image [-R] [-h] [-v] :group file ...");
+	fs = ufs;
+	uid = (uid_t)-1;
+	gid = (gid_t)-1;
+	memset(&fa, 0, sizeof(fa));
 	fa.fa_change = change;
 	fa.fa_links = 1;
 	optind = fsu_attr_options(argc, argv, argc, &fa);
@@ -132,5 +131,5 @@ chown_main(int argc, char **argv, int ischgrp)
 		parse_owner(argv[0]);
 	for (argc--, argv++; argc > 0; argc--, argv++)
 		rv |= fsu_attr_apply(fs, &fa, argv[0]);
-	fsu_exit(rv);
+	return rv;
 }

@@ -4,7 +4,9 @@
 #ifndef _FSU_CHOWN_CHOWN_COMMON_H_
 #define _FSU_CHOWN_CHOWN_COMMON_H_
 
-/* Run chown (ischgrp 0) or chgrp (ischgrp 1); does not return. */
-void	chown_main(int, char **, int) __attribute__((__noreturn__));
+struct ukfs;
+
+/* Run chown (ischgrp 0) or chgrp (ischgrp 1); the exit status. */
+int	chown_run(struct ukfs *, int, char **, int);
 
 #endif /* !_FSU_CHOWN_CHOWN_COMMON_H_ */

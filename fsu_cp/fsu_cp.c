@@ -516,16 +516,16 @@ copy_operand(const char *src, const char *dst)
 	return rv;
 }
 
-int
-main(int argc, char **argv)
+static int
+cp_main(struct ukfs *ufs, int argc, char **argv)
 {
 	struct stat st;
-	int ch, todir;
+	int ch, todir, rv;
 
-	fs = fsu_mount(&argc, &argv, 0, "[-R [-H | -L | -P]] [-f | -i] [-p] "
-	    "[-v] source target\n"
-	    "       fsu_cp [-t fstype] [-o mntopts] [-p partition] [-v] image "
-	    "[-R [-H | -L | -P]] [-f | -i] [-p] [-v] source ... directory");
+	fs = ufs;
+	fflag = iflag = pflag = Rflag = vflag = 0;
+	follow = 'P';
+	dst_skip = 0;
 	while ((ch = getopt(argc, argv, "+fHiLPpRv")) != -1) {
 		switch (ch) {
 		case 'f':
@@ -563,5 +563,26 @@ main(int argc, char **argv)
 		fsu_err(1, NULL);
 	todir = ukfs_stat(fs, argv[argc - 1], &st) == 0 &&
 	    S_ISDIR(st.st_mode);
-	fsu_targets(argc, argv, todir, copy_operand);
+	rv = fsu_targets(argc, argv, todir, copy_operand);
+	free(buf);
+	buf = NULL;
+	return rv;
 }
+
+const struct fsu_prog fsu_cp_prog = {
+	.fp_name = "cp",
+	.fp_flags = 0,
+	.fp_usage = "[-R [-H | -L | -P]] [-f | -i] [-p] "
+	    "[-v] source target\n"
+	    "       fsu_cp [-t fstype] [-o mntopts] [-p partition] [-v] image "
+	    "[-R [-H | -L | -P]] [-f | -i] [-p] [-v] source ... directory",
+	.fp_main = cp_main,
+};
+
+#ifndef FSU_BATCH
+int
+main(int argc, char **argv)
+{
+	fsu_prog_main(&fsu_cp_prog, argc, argv);
+}
+#endif

@@ -101,8 +101,10 @@ run_get(struct ecp *e, int argc, char **argv)
 
 	if (stat(target, &st) == 0 && S_ISDIR(st.st_mode)) {
 		if ((fd = open(target, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) ==
-		    -1)
-			fsu_err(1, "%s", target);
+		    -1) {
+			fsu_warn("%s", target);
+			return 1;
+		}
 		for (i = 0; i < argc - 1; i++) {
 			name = last_name(argv[i]);
 			dst = join(target, name);
@@ -113,13 +115,19 @@ run_get(struct ecp *e, int argc, char **argv)
 	} else {
 		if (argc > 2) {
 			errno = ENOTDIR;
-			fsu_err(1, "%s", target);
+			fsu_warn("%s", target);
+			return 1;
 		}
 		if ((dir = parent_of(target)) == NULL ||
 		    (name = fsu_basename(target)) == NULL)
 			fsu_err(1, NULL);
-		if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
-			fsu_err(1, "%s", dir);
+		if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) ==
+		    -1) {
+			fsu_warn("%s", dir);
+			free(name);
+			free(dir);
+			return 1;
+		}
 		rv = ecp_get(e, argv[0], target, fd, name);
 		free(name);
 		free(dir);
@@ -147,7 +155,8 @@ run_put(struct ecp *e, int argc, char **argv)
 	}
 	if (argc > 2) {
 		errno = ENOTDIR;
-		fsu_err(1, "%s", target);
+		fsu_warn("%s", target);
+		return 1;
 	}
 	if ((dir = parent_of(target)) == NULL ||
 	    (name = fsu_basename(target)) == NULL)
@@ -201,29 +210,18 @@ raise_fd_limit(void)
 	}
 }
 
-int
-main(int argc, char **argv)
+/*
+ * Copy in direction dir (ecp: fsu_ecp, paths in the image start with
+ * ':'); the exit status.
+ */
+static int
+ecp_run(struct ukfs *fs, int argc, char **argv, enum ecp_dir dir, int ecp)
 {
 	struct ecp e;
-	enum ecp_dir dir;
-	const char *prog, *usage;
-	int ch, ecp = 0, rv;
+	int ch, rv;
 
-	prog = (prog = strrchr(argv[0], '/')) != NULL ? prog + 1 : argv[0];
-	if (strcmp(prog, "fsu_get") == 0) {
-		dir = ECP_GET;
-		usage = ECP_OPTIONS " image-path ... host-path";
-	} else if (strcmp(prog, "fsu_put") == 0) {
-		dir = ECP_PUT;
-		usage = ECP_OPTIONS " host-path ... image-path";
-	} else {
-		ecp = 1;
-		dir = guess_direction(argc, argv);
-		usage = ECP_OPTIONS " [:]source ... [:]target";
-	}
 	memset(&e, 0, sizeof(e));
-	e.e_fs = fsu_mount(&argc, &argv, dir == ECP_GET ? FSU_RDONLY : 0,
-	    usage);
+	e.e_fs = fs;
 	while ((ch = getopt(argc, argv, "+LpRv")) != -1) {
 		switch (ch) {
 		case 'L':
@@ -253,6 +251,7 @@ main(int argc, char **argv)
 		fsu_err(1, NULL);
 	raise_fd_limit();
 	if (dir == ECP_GET) {
+		/* The modes of the copies are the image's (restored in batch). */
 		(void)umask(0);
 		rv = run_get(&e, argc, argv);
 	} else
@@ -263,5 +262,73 @@ main(int argc, char **argv)
 	ecp_path_free(&e.e_rel);
 	free(e.e_dirs);
 	free(e.e_buf);
-	fsu_exit(rv);
+	return rv;
 }
+
+static int
+get_main(struct ukfs *fs, int argc, char **argv)
+{
+	return ecp_run(fs, argc, argv, ECP_GET, 0);
+}
+
+static int
+put_main(struct ukfs *fs, int argc, char **argv)
+{
+	return ecp_run(fs, argc, argv, ECP_PUT, 0);
+}
+
+static int
+ecp_main(struct ukfs *fs, int argc, char **argv)
+{
+	int i;
+
+	/* The operands after the options decide the direction. */
+	for (i = 1; i < argc && argv[i][0] == '-' && argv[i][1] != '\0' &&
+	    strcmp(argv[i], "--") != 0; i++)
+		continue;
+	return ecp_run(fs, argc, argv, guess_direction(argc - i, argv + i),
+	    1);
+}
+
+const struct fsu_prog fsu_get_prog = {
+	.fp_name = "get",
+	.fp_flags = FSU_RDONLY,
+	.fp_usage = ECP_OPTIONS " image-path ... host-path",
+	.fp_main = get_main,
+};
+
+const struct fsu_prog fsu_put_prog = {
+	.fp_name = "put",
+	.fp_flags = 0,
+	.fp_usage = ECP_OPTIONS " host-path ... image-path",
+	.fp_main = put_main,
+};
+
+const struct fsu_prog fsu_ecp_prog = {
+	.fp_name = "ecp",
+	.fp_flags = 0,
+	.fp_usage = ECP_OPTIONS " [:]source ... [:]target",
+	.fp_main = ecp_main,
+};
+
+#ifndef FSU_BATCH
+/* The name the program runs under picks the direction. */
+int
+main(int argc, char **argv)
+{
+	const struct fsu_prog *p;
+	const char *prog;
+	struct ukfs *fs;
+	int flags;
+
+	prog = (prog = strrchr(argv[0], '/')) != NULL ? prog + 1 : argv[0];
+	if (strcmp(prog, "fsu_get") == 0)
+		fsu_prog_main(&fsu_get_prog, argc, argv);
+	if (strcmp(prog, "fsu_put") == 0)
+		fsu_prog_main(&fsu_put_prog, argc, argv);
+	p = &fsu_ecp_prog;
+	flags = guess_direction(argc, argv) == ECP_GET ? FSU_RDONLY : 0;
+	fs = fsu_mount(&argc, &argv, flags, p->fp_usage);
+	fsu_exit(ecp_run(fs, argc, argv, guess_direction(argc, argv), 1));
+}
+#endif

@@ -88,14 +88,13 @@ link_one(const char *source, const char *target)
 	return 0;
 }
 
-int
-main(int argc, char **argv)
+static int
+ln_main(struct ukfs *ufs, int argc, char **argv)
 {
 	int ch;
 
-	fs = fsu_mount(&argc, &argv, 0, "[-fhinsv] source [target]\n"
-	    "       fsu_ln [-t fstype] [-o mntopts] [-p partition] [-v] image "
-	    "[-fhinsv] source ... directory");
+	fs = ufs;
+	fflag = hflag = iflag = sflag = vflag = 0;
 	while ((ch = getopt(argc, argv, "+fhinsv")) != -1) {
 		switch (ch) {
 		case 'f':
@@ -125,6 +124,23 @@ main(int argc, char **argv)
 	if (argc < 1)
 		fsu_usage();
 	if (argc == 1)
-		fsu_exit(fsu_into_dir(argv[0], "/", link_one));
-	fsu_targets(argc, argv, is_dir(argv[argc - 1]), link_one);
+		return fsu_into_dir(argv[0], "/", link_one);
+	return fsu_targets(argc, argv, is_dir(argv[argc - 1]), link_one);
 }
+
+const struct fsu_prog fsu_ln_prog = {
+	.fp_name = "ln",
+	.fp_flags = 0,
+	.fp_usage = "[-fhinsv] source [target]\n"
+	    "       fsu_ln [-t fstype] [-o mntopts] [-p partition] [-v] image "
+	    "[-fhinsv] source ... directory",
+	.fp_main = ln_main,
+};
+
+#ifndef FSU_BATCH
+int
+main(int argc, char **argv)
+{
+	fsu_prog_main(&fsu_ln_prog, argc, argv);
+}
+#endif

@@ -570,14 +570,16 @@ parse_options(int argc, char **argv)
 	ls_opt.o_human = human;
 }
 
-int
-main(int argc, char **argv)
+static int
+ls_main(struct ukfs *ufs, int argc, char **argv)
 {
 	static char root[] = "/";
 	static char *noargs[] = { root, NULL };
 	int tty;
 
-	fs = fsu_mount(&argc, &argv, FSU_RDONLY, LS_USAGE);
+	fs = ufs;
+	memset(&ls_opt, 0, sizeof(ls_opt));
+	rv = printed = needstat = needtype = 0;
 	(void)setlocale(LC_CTYPE, "");
 	tzset();
 	tty = isatty(STDOUT_FILENO);
@@ -596,11 +598,29 @@ main(int argc, char **argv)
 	    ls_opt.o_classify || ls_opt.o_sort == SORT_TIME ||
 	    ls_opt.o_sort == SORT_SIZE;
 	needtype = ls_opt.o_recurse || ls_opt.o_slash;
-	setvbuf(stdout, NULL, _IOFBF, OUTBUF_SIZE);
+	if (!fsu_inbatch())
+		setvbuf(stdout, NULL, _IOFBF, OUTBUF_SIZE);
 	if (argc == 0)
 		list_operands(1, noargs);
 	else
 		list_operands(argc, argv);
 	free(pathbuf);
-	fsu_exit(rv);
+	pathbuf = NULL;
+	pathcap = 0;
+	return rv;
 }
+
+const struct fsu_prog fsu_ls_prog = {
+	.fp_name = "ls",
+	.fp_flags = FSU_RDONLY,
+	.fp_usage = LS_USAGE,
+	.fp_main = ls_main,
+};
+
+#ifndef FSU_BATCH
+int
+main(int argc, char **argv)
+{
+	fsu_prog_main(&fsu_ls_prog, argc, argv);
+}
+#endif

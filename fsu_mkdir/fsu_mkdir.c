@@ -92,14 +92,16 @@ make_dir(const char *arg, mode_t mode)
 	return 0;
 }
 
-int
-main(int argc, char **argv)
+static int
+mkdir_main(struct ukfs *ufs, int argc, char **argv)
 {
 	struct fsu_mode *m = NULL;
 	mode_t mode;
 	int ch, rv = 0;
 
-	fs = fsu_mount(&argc, &argv, 0, "[-p] [-m mode] dir ...");
+	fs = ufs;
+	pflag = 0;
+	mflag = NULL;
 	while ((ch = getopt(argc, argv, "+m:p")) != -1) {
 		switch (ch) {
 		case 'm':
@@ -125,5 +127,21 @@ main(int argc, char **argv)
 	for (; argc > 0; argc--, argv++)
 		rv |= make_dir(argv[0], mode);
 	fsu_mode_free(m);
-	fsu_exit(rv);
+	mflag = NULL;
+	return rv;
 }
+
+const struct fsu_prog fsu_mkdir_prog = {
+	.fp_name = "mkdir",
+	.fp_flags = 0,
+	.fp_usage = "[-p] [-m mode] dir ...",
+	.fp_main = mkdir_main,
+};
+
+#ifndef FSU_BATCH
+int
+main(int argc, char **argv)
+{
+	fsu_prog_main(&fsu_mkdir_prog, argc, argv);
+}
+#endif

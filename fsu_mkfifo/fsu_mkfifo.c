@@ -11,15 +11,13 @@
 #include "fsu.h"
 #include "ukfs.h"
 
-int
-main(int argc, char **argv)
+static int
+mkfifo_main(struct ukfs *fs, int argc, char **argv)
 {
-	struct ukfs *fs;
 	struct fsu_mode *m = NULL;
 	mode_t mode;
 	int ch, rv = 0;
 
-	fs = fsu_mount(&argc, &argv, 0, "[-m mode] name ...");
 	while ((ch = getopt(argc, argv, "+m:")) != -1) {
 		switch (ch) {
 		case 'm':
@@ -45,5 +43,20 @@ main(int argc, char **argv)
 		}
 	}
 	fsu_mode_free(m);
-	fsu_exit(rv);
+	return rv;
 }
+
+const struct fsu_prog fsu_mkfifo_prog = {
+	.fp_name = "mkfifo",
+	.fp_flags = 0,
+	.fp_usage = "[-m mode] name ...",
+	.fp_main = mkfifo_main,
+};
+
+#ifndef FSU_BATCH
+int
+main(int argc, char **argv)
+{
+	fsu_prog_main(&fsu_mkfifo_prog, argc, argv);
+}
+#endif

@@ -42,19 +42,15 @@ parse_number(const char *s, unsigned long max, const char *what)
 	return v;
 }
 
-int
-main(int argc, char **argv)
+static int
+mknod_main(struct ukfs *fs, int argc, char **argv)
 {
-	struct ukfs *fs;
 	struct fsu_mode *m = NULL;
 	mode_t mode, type;
 	dev_t dev = 0;
 	unsigned long maj, min;
-	int ch;
+	int ch, rv = 0;
 
-	fs = fsu_mount(&argc, &argv, 0, "[-m mode] name [b | c] major minor\n"
-	    "       fsu_mknod [-t fstype] [-o mntopts] [-p partition] [-v] "
-	    "image [-m mode] name p");
 	while ((ch = getopt(argc, argv, "+m:")) != -1) {
 		switch (ch) {
 		case 'm':
@@ -82,10 +78,28 @@ main(int argc, char **argv)
 		dev = makedev((unsigned int)maj, (unsigned int)min);
 	}
 	mode = m != NULL ? fsu_mode_apply(m, type | 0666) : 0666 & ~fsu_umask();
-	if (ukfs_mknod(fs, argv[0], type | (mode & 0777), dev) == -1)
-		fsu_err(1, "%s", argv[0]);
-	if (m != NULL && ukfs_chmod(fs, argv[0], mode) == -1)
-		fsu_err(1, "%s", argv[0]);
+	if (ukfs_mknod(fs, argv[0], type | (mode & 0777), dev) == -1 ||
+	    (m != NULL && ukfs_chmod(fs, argv[0], mode) == -1)) {
+		fsu_warn("%s", argv[0]);
+		rv = 1;
+	}
 	fsu_mode_free(m);
-	fsu_exit(0);
+	return rv;
 }
+
+const struct fsu_prog fsu_mknod_prog = {
+	.fp_name = "mknod",
+	.fp_flags = 0,
+	.fp_usage = "[-m mode] name [b | c] major minor\n"
+	    "       fsu_mknod [-t fstype] [-o mntopts] [-p partition] [-v] "
+	    "image [-m mode] name p",
+	.fp_main = mknod_main,
+};
+
+#ifndef FSU_BATCH
+int
+main(int argc, char **argv)
+{
+	fsu_prog_main(&fsu_mknod_prog, argc, argv);
+}
+#endif

@@ -48,15 +48,14 @@ do_move(const char *from, const char *to)
 	return 0;
 }
 
-int
-main(int argc, char **argv)
+static int
+mv_main(struct ukfs *ufs, int argc, char **argv)
 {
 	struct stat st;
 	int ch, todir;
 
-	fs = fsu_mount(&argc, &argv, 0, "[-f | -i | -n] [-v] source target\n"
-	    "       fsu_mv [-t fstype] [-o mntopts] [-p partition] [-v] image "
-	    "[-f | -i | -n] [-v] source ... directory");
+	fs = ufs;
+	iflag = nflag = vflag = 0;
 	while ((ch = getopt(argc, argv, "+finv")) != -1) {
 		switch (ch) {
 		case 'f':
@@ -83,5 +82,22 @@ main(int argc, char **argv)
 		fsu_usage();
 	todir = ukfs_stat(fs, argv[argc - 1], &st) == 0 &&
 	    S_ISDIR(st.st_mode);
-	fsu_targets(argc, argv, todir, do_move);
+	return fsu_targets(argc, argv, todir, do_move);
 }
+
+const struct fsu_prog fsu_mv_prog = {
+	.fp_name = "mv",
+	.fp_flags = 0,
+	.fp_usage = "[-f | -i | -n] [-v] source target\n"
+	    "       fsu_mv [-t fstype] [-o mntopts] [-p partition] [-v] image "
+	    "[-f | -i | -n] [-v] source ... directory",
+	.fp_main = mv_main,
+};
+
+#ifndef FSU_BATCH
+int
+main(int argc, char **argv)
+{
+	fsu_prog_main(&fsu_mv_prog, argc, argv);
+}
+#endif

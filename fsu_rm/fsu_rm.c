@@ -116,12 +116,13 @@ refused(const char *path)
 	return 0;
 }
 
-int
-main(int argc, char **argv)
+static int
+rm_main(struct ukfs *ufs, int argc, char **argv)
 {
 	int ch, rv = 0;
 
-	fs = fsu_mount(&argc, &argv, 0, "[-f | -i] [-Rrv] file ...");
+	fs = ufs;
+	fflag = iflag = rflag = vflag = 0;
 	while ((ch = getopt(argc, argv, "+fiRrv")) != -1) {
 		switch (ch) {
 		case 'f':
@@ -147,7 +148,7 @@ main(int argc, char **argv)
 	argv += optind;
 	if (argc < 1) {
 		if (fflag)
-			fsu_exit(0);
+			return 0;
 		fsu_usage();
 	}
 	for (; argc > 0; argc--, argv++) {
@@ -162,5 +163,20 @@ main(int argc, char **argv)
 		else
 			rv |= rm_file(argv[0]);
 	}
-	fsu_exit(rv);
+	return rv;
 }
+
+const struct fsu_prog fsu_rm_prog = {
+	.fp_name = "rm",
+	.fp_flags = 0,
+	.fp_usage = "[-f | -i] [-Rrv] file ...",
+	.fp_main = rm_main,
+};
+
+#ifndef FSU_BATCH
+int
+main(int argc, char **argv)
+{
+	fsu_prog_main(&fsu_rm_prog, argc, argv);
+}
+#endif

@@ -51,12 +51,12 @@ remove_parents(const char *arg)
 	return rv;
 }
 
-int
-main(int argc, char **argv)
+static int
+rmdir_main(struct ukfs *ufs, int argc, char **argv)
 {
 	int ch, pflag = 0, rv = 0;
 
-	fs = fsu_mount(&argc, &argv, 0, "[-p] dir ...");
+	fs = ufs;
 	while ((ch = getopt(argc, argv, "+p")) != -1) {
 		switch (ch) {
 		case 'p':
@@ -79,5 +79,20 @@ main(int argc, char **argv)
 		if (pflag)
 			rv |= remove_parents(argv[0]);
 	}
-	fsu_exit(rv);
+	return rv;
 }
+
+const struct fsu_prog fsu_rmdir_prog = {
+	.fp_name = "rmdir",
+	.fp_flags = 0,
+	.fp_usage = "[-p] dir ...",
+	.fp_main = rmdir_main,
+};
+
+#ifndef FSU_BATCH
+int
+main(int argc, char **argv)
+{
+	fsu_prog_main(&fsu_rmdir_prog, argc, argv);
+}
+#endif

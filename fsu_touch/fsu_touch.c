@@ -105,16 +105,15 @@ touch_one(const char *path, const struct timespec *ts, int cflag)
 	return 0;
 }
 
-int
-main(int argc, char **argv)
+static int
+touch_main(struct ukfs *ufs, int argc, char **argv)
 {
 	struct timespec ts[2];
 	struct stat st;
 	time_t t;
 	int ch, aflag = 0, cflag = 0, mflag = 0, rv = 0;
 
-	fs = fsu_mount(&argc, &argv, 0,
-	    "[-acm] [-r file] [-t [[CC]YY]MMDDhhmm[.SS]] file ...");
+	fs = ufs;
 	ts[0].tv_sec = ts[1].tv_sec = 0;
 	ts[0].tv_nsec = ts[1].tv_nsec = UTIME_NOW;
 	while ((ch = getopt(argc, argv, "+acmr:t:")) != -1) {
@@ -155,5 +154,20 @@ main(int argc, char **argv)
 		ts[0].tv_nsec = UTIME_OMIT;
 	for (; argc > 0; argc--, argv++)
 		rv |= touch_one(argv[0], ts, cflag);
-	fsu_exit(rv);
+	return rv;
 }
+
+const struct fsu_prog fsu_touch_prog = {
+	.fp_name = "touch",
+	.fp_flags = 0,
+	.fp_usage = "[-acm] [-r file] [-t [[CC]YY]MMDDhhmm[.SS]] file ...",
+	.fp_main = touch_main,
+};
+
+#ifndef FSU_BATCH
+int
+main(int argc, char **argv)
+{
+	fsu_prog_main(&fsu_touch_prog, argc, argv);
+}
+#endif

@@ -59,14 +59,12 @@ copy_stdin(struct ukfs *fs, int fd, const char *path, char *buf)
 	}
 }
 
-int
-main(int argc, char **argv)
+static int
+write_main(struct ukfs *fs, int argc, char **argv)
 {
-	struct ukfs *fs;
 	char *buf;
 	int ch, aflag = 0, fd, flags, rv;
 
-	fs = fsu_mount(&argc, &argv, 0, "[-a] file");
 	while ((ch = getopt(argc, argv, "+a")) != -1) {
 		switch (ch) {
 		case 'a':
@@ -83,13 +81,31 @@ main(int argc, char **argv)
 	if ((buf = malloc(WRITE_BUFSIZE)) == NULL)
 		fsu_err(1, NULL);
 	flags = O_WRONLY | O_CREAT | (aflag ? O_APPEND : O_TRUNC);
-	if ((fd = ukfs_open(fs, argv[0], flags, 0666 & ~fsu_umask())) == -1)
-		fsu_err(1, "%s", argv[0]);
+	if ((fd = ukfs_open(fs, argv[0], flags, 0666 & ~fsu_umask())) == -1) {
+		fsu_warn("%s", argv[0]);
+		free(buf);
+		return 1;
+	}
 	rv = copy_stdin(fs, fd, argv[0], buf);
 	if (ukfs_close(fs, fd) == -1) {
 		fsu_warn("%s", argv[0]);
 		rv = 1;
 	}
 	free(buf);
-	fsu_exit(rv);
+	return rv;
 }
+
+const struct fsu_prog fsu_write_prog = {
+	.fp_name = "write",
+	.fp_flags = 0,
+	.fp_usage = "[-a] file",
+	.fp_main = write_main,
+};
+
+#ifndef FSU_BATCH
+int
+main(int argc, char **argv)
+{
+	fsu_prog_main(&fsu_write_prog, argc, argv);
+}
+#endif

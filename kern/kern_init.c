@@ -17,6 +17,7 @@
 #include "sys/mount.h"
 #include "sys/proc.h"
 #include "sys/vnode.h"
+#include "dev/blk.h"
 
 extern struct kmutex kernel_lock;
 
@@ -50,6 +51,7 @@ static const struct boot_step {
 } boot_table[] = {
 	{ "verbose",	kern_verbose_init,	NULL },
 	{ "kmem",	kmem_init,		kmem_fini },
+	{ "blk",	blk_init,		NULL },
 	{ "kernel_lock", kern_lock_init,	kern_lock_fini },
 	{ "vcache",	vfs_vnode_init,		vfs_vnode_fini },
 	{ "bufcache",	bufinit,		buffini },

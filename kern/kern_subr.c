@@ -235,3 +235,137 @@ ksort(void *base, size_t n, size_t sz, int (*cmp)(const void *, const void *))
 		siftdown(b, 0, i, sz, cmp);
 	}
 }
+
+/*
+ * CRC-32C (Castagnoli, the polynomial 0x1EDC6F41 in reflected form
+ * 0x82F63B78), as iSCSI, ext4 and btrfs use it; crc32c(0, "123456789", 9)
+ * is 0xE3069283.  With the SSE4.2 crc32 instruction where the processor
+ * has it; otherwise eight bytes per step from eight tables, which are
+ * computed on the first call.  crc is the value of the bytes before (0 to
+ * start), so a buffer can be checksummed in pieces.
+ */
+static uint32_t crc32c_tab[8][256];
+static bool crc32c_ready;
+static int crc32c_hw;		/* 0 unknown, 1 yes, -1 no */
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <cpuid.h>
+
+__attribute__((__target__("sse4.2")))
+static uint32_t
+crc32c_sse42(uint32_t crc, const uint8_t *p, size_t len)
+{
+	uint64_t c = ~crc, w;
+
+	while (len > 0 && ((uintptr_t)p & 7) != 0) {
+		c = __builtin_ia32_crc32qi((uint32_t)c, *p++);
+		len--;
+	}
+	while (len >= 8) {
+		memcpy(&w, p, 8);
+		c = __builtin_ia32_crc32di(c, w);
+		p += 8;
+		len -= 8;
+	}
+	while (len > 0) {
+		c = __builtin_ia32_crc32qi((uint32_t)c, *p++);
+		len--;
+	}
+	return ~(uint32_t)c;
+}
+
+static bool
+crc32c_hwprobe(void)
+{
+	unsigned a, b, c, d;
+
+	return __get_cpuid(1, &a, &b, &c, &d) != 0 && (c & bit_SSE4_2) != 0;
+}
+#else
+static uint32_t
+crc32c_sse42(uint32_t crc, const uint8_t *p, size_t len)
+{
+	return crc;
+}
+
+static bool
+crc32c_hwprobe(void)
+{
+	return false;
+}
+#endif
+
+static void
+crc32c_init(void)
+{
+	uint32_t c;
+	int i, j;
+
+	for (i = 0; i < 256; i++) {
+		c = (uint32_t)i;
+		for (j = 0; j < 8; j++)
+			c = (c >> 1) ^ ((c & 1) ? 0x82F63B78U : 0);
+		crc32c_tab[0][i] = c;
+	}
+	for (i = 0; i < 256; i++) {
+		c = crc32c_tab[0][i];
+		for (j = 1; j < 8; j++) {
+			c = (c >> 8) ^ crc32c_tab[0][c & 0xff];
+			crc32c_tab[j][i] = c;
+		}
+	}
+	__atomic_store_n(&crc32c_ready, true, __ATOMIC_RELEASE);
+}
+
+uint32_t
+crc32c(uint32_t crc, const void *buf, size_t len)
+{
+	int hw = __atomic_load_n(&crc32c_hw, __ATOMIC_RELAXED);
+
+	if (hw == 0) {
+		hw = crc32c_hwprobe() ? 1 : -1;
+		__atomic_store_n(&crc32c_hw, hw, __ATOMIC_RELAXED);
+	}
+	if (hw > 0)
+		return crc32c_sse42(crc, buf, len);
+	return crc32c_sw(crc, buf, len);
+}
+
+/* The same with the tables, whatever the processor (and for the tests). */
+uint32_t
+crc32c_sw(uint32_t crc, const void *buf, size_t len)
+{
+	const uint8_t *p = buf;
+	uint64_t w;
+
+	if (!__atomic_load_n(&crc32c_ready, __ATOMIC_ACQUIRE))
+		crc32c_init();
+	crc = ~crc;
+	while (len > 0 && ((uintptr_t)p & 7) != 0) {
+		crc = (crc >> 8) ^ crc32c_tab[0][(crc ^ *p++) & 0xff];
+		len--;
+	}
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	while (len >= 8) {
+		memcpy(&w, p, 8);
+		w ^= crc;
+		crc = crc32c_tab[7][w & 0xff] ^
+		    crc32c_tab[6][(w >> 8) & 0xff] ^
+		    crc32c_tab[5][(w >> 16) & 0xff] ^
+		    crc32c_tab[4][(w >> 24) & 0xff] ^
+		    crc32c_tab[3][(w >> 32) & 0xff] ^
+		    crc32c_tab[2][(w >> 40) & 0xff] ^
+		    crc32c_tab[1][(w >> 48) & 0xff] ^
+		    crc32c_tab[0][w >> 56];
+		p += 8;
+		len -= 8;
+	}
+#else
+	(void)w;
+#endif
+	while (len > 0) {
+		crc = (crc >> 8) ^ crc32c_tab[0][(crc ^ *p++) & 0xff];
+		len--;
+	}
+	return ~crc;
+}

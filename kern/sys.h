@@ -111,10 +111,40 @@ struct kpartinfo {
 #define KDISK_LOCKWAIT	0x04	/* wait for that lock */
 #define KDISK_NOMMAP	0x08	/* pread/pwrite only */
 #define KDISK_VERBOSE	0x10	/* print statistics at detach */
+#define KDISK_NOJOURNAL	0x20	/* writes go to the image as they come */
+#define KDISK_JFULL	0x40	/* journal new file data too (no ordered mode) */
+
+/* ksys_disk_detach flags. */
+#define KDISK_ABORT	0x01	/* discard the transaction: nothing applied */
 
 /* ksys_mount flags. */
 #define KMNT_RDONLY	0x01
 #define KMNT_FORCE	0x02	/* unmount even when busy */
+
+/*
+ * ksys_fsck: check (and repair) the file system on a device that is not
+ * mounted.  kf_mode and kf_flags as FSCK_* in sys/fsck.h; each problem
+ * is one line through kf_print; the results come back in the rest.
+ */
+#define KFSCK_NOWRITE	0	/* -n */
+#define KFSCK_PREEN	1	/* -p */
+#define KFSCK_YES	2	/* -y */
+#define KFSCK_FORCE	0x01	/* -f */
+#define KFSCK_DEBUG	0x02	/* -d */
+
+struct kfsck {
+	int		kf_mode;
+	int		kf_flags;
+	void		(*kf_print)(void *, const char *);
+	void		*kf_arg;
+	uint64_t	kf_found;	/* problems found */
+	uint64_t	kf_fixed;	/* of which fixed */
+	uint64_t	kf_files;	/* inodes in use */
+	uint64_t	kf_frags;	/* fragments in use */
+	int		kf_skipped;	/* marked clean, not checked */
+	int		kf_modified;	/* the image was changed */
+	int		kf_clean;	/* consistent at the end */
+};
 
 /* Kernel counters (ksys_kstats). */
 struct kstats {
@@ -150,12 +180,14 @@ int	ksys_chroot(struct kproc *, const char *);
 
 /* Disks: images as block devices in /dev, and mounts. */
 int	ksys_disk_attach(const char *, const char *, int, char *, size_t);
-int	ksys_disk_detach(const char *);
+int	ksys_disk_detach(const char *, int);
 int	ksys_disk_partitions(const char *, struct kpartinfo *, int, int *);
 int	ksys_disk_stats(const char *);
 int	ksys_mount(struct kproc *, const char *, const char *, const char *,
 	    int, const char *, char *, size_t);
 int	ksys_unmount(struct kproc *, const char *, int);
+int	ksys_fsck(struct kproc *, const char *, const char *,
+	    struct kfsck *);
 int	ksys_etfs_register(const char *, const char *, int);
 int	ksys_sync(void);
 

@@ -64,6 +64,22 @@ int	hyp_munmap(void *, size_t);
 int	hyp_flock(int, int);
 size_t	hyp_pagesize(void);
 
+/*
+ * Files beside an image (the journal): create a new file exclusively
+ * with the given permission bits, make its data durable (fdatasync),
+ * set its size, remove one, make a file's directory
+ * entry durable (fsync of the directory holding the path), the
+ * canonical absolute path of a file (symbolic links resolved), and the
+ * permission bits of an open file.
+ */
+int	hyp_create(const char *, uint32_t, int *);
+int	hyp_fdatasync(int);
+int	hyp_ftruncate(int, uint64_t);
+int	hyp_unlink(const char *);
+int	hyp_fsync_dir(const char *);
+int	hyp_realpath(const char *, char *, size_t);
+int	hyp_filemode(int, uint32_t *);
+
 /* Memory: plain host memory; the kernel does its own accounting. */
 void	*hyp_malloc(size_t);
 void	hyp_free(void *, size_t);
@@ -109,6 +125,14 @@ int	hyp_getenv(const char *, char *, size_t);
 int	hyp_getrandom(void *, size_t);
 void	hyp_console_write(const char *, size_t);
 void	hyp_abort(void) __attribute__((__noreturn__));
+
+/*
+ * A simulated power cut (the crash test hook of the block device): end
+ * the process at once, with no clean-up and no buffered output, and exit
+ * status HYP_CRASH_STATUS.
+ */
+#define HYP_CRASH_STATUS	99
+void	hyp_crash(void) __attribute__((__noreturn__));
 
 /* Error translation, used by libukfs at the API boundary. */
 int	hyp_errno_to_host(int);

@@ -56,5 +56,6 @@
 #define HYP_EOVERFLOW		84	/* Value too large to be stored */
 #define HYP_ETIMEDOUT		60	/* Operation timed out */
 #define HYP_ENOTSUP		86	/* Not supported */
+#define HYP_EBADMSG		88	/* Bad or unusable message (journal) */
 
 #endif /* !_LIB_HYP_ERRNO_H_ */

@@ -16,6 +16,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 #ifdef __linux__
 #include <linux/fs.h>
@@ -300,4 +302,105 @@ hyp_pagesize(void)
 	if (pagesize == 0)
 		pagesize = (size_t)sysconf(_SC_PAGESIZE);
 	return pagesize;
+}
+
+int
+hyp_create(const char *path, uint32_t mode, int *fdp)
+{
+	int fd;
+
+	do {
+		fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC,
+		    (mode_t)(mode & 0777));
+	} while (fd == -1 && errno == EINTR);
+	if (fd == -1)
+		return hyp_errno_from_host(errno);
+	*fdp = fd;
+	return 0;
+}
+
+int
+hyp_unlink(const char *path)
+{
+	if (unlink(path) == -1)
+		return hyp_errno_from_host(errno);
+	return 0;
+}
+
+/* fsync the directory that holds path ("." for a name without a slash). */
+int
+hyp_fsync_dir(const char *path)
+{
+	char dir[PATH_MAX];
+	const char *slash = strrchr(path, '/');
+	size_t len;
+	int fd, error = 0;
+
+	if (slash == NULL) {
+		strcpy(dir, ".");
+	} else {
+		len = slash == path ? 1 : (size_t)(slash - path);
+		if (len >= sizeof(dir))
+			return HYP_ENAMETOOLONG;
+		memcpy(dir, path, len);
+		dir[len] = '\0';
+	}
+	do {
+		fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	} while (fd == -1 && errno == EINTR);
+	if (fd == -1)
+		return hyp_errno_from_host(errno);
+	if (fsync(fd) == -1 && errno != EINVAL && errno != EROFS)
+		error = hyp_errno_from_host(errno);
+	(void)close(fd);
+	return error;
+}
+
+int
+hyp_realpath(const char *path, char *buf, size_t len)
+{
+	char *p;
+	size_t n;
+
+	if ((p = realpath(path, NULL)) == NULL)
+		return hyp_errno_from_host(errno);
+	n = strlen(p);
+	if (n >= len) {
+		free(p);
+		return HYP_ENAMETOOLONG;
+	}
+	memcpy(buf, p, n + 1);
+	free(p);
+	return 0;
+}
+
+int
+hyp_filemode(int fd, uint32_t *modep)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) == -1)
+		return hyp_errno_from_host(errno);
+	*modep = (uint32_t)(st.st_mode & 07777);
+	return 0;
+}
+
+int
+hyp_fdatasync(int fd)
+{
+	if (fdatasync(fd) == -1 && errno != EINVAL && errno != EROFS)
+		return hyp_errno_from_host(errno);
+	return 0;
+}
+
+int
+hyp_ftruncate(int fd, uint64_t size)
+{
+	if (size > (uint64_t)INT64_MAX)
+		return HYP_EINVAL;
+	while (ftruncate(fd, (off_t)size) == -1) {
+		if (errno != EINTR)
+			return hyp_errno_from_host(errno);
+	}
+	return 0;
 }

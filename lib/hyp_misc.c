@@ -99,3 +99,9 @@ hyp_abort(void)
 {
 	abort();
 }
+
+void
+hyp_crash(void)
+{
+	_exit(HYP_CRASH_STATUS);
+}

@@ -177,6 +177,10 @@ do_mount(struct ukfs *fs, const char *fstype, const char *image,
 		kd |= KDISK_LOCKWAIT;
 	if (flags & UKFS_NOMMAP)
 		kd |= KDISK_NOMMAP;
+	if (flags & UKFS_NOJOURNAL)
+		kd |= KDISK_NOJOURNAL;
+	if (flags & UKFS_JOURNALDATA)
+		kd |= KDISK_JFULL;
 	error = ksys_disk_attach(image, part, kd, fs->uk_dev,
 	    sizeof(fs->uk_dev));
 	if (error != 0)
@@ -194,7 +198,7 @@ do_mount(struct ukfs *fs, const char *fstype, const char *image,
 			(void)ksys_rmdir(fs->uk_proc, fs->uk_mnt);
 	}
 	if (error != 0) {
-		(void)ksys_disk_detach(fs->uk_dev);
+		(void)ksys_disk_detach(fs->uk_dev, KDISK_ABORT);
 		fs->uk_dev[0] = '\0';
 	}
 	return error;
@@ -237,8 +241,10 @@ ukfs_rootfs(void)
 
 /*
  * Unmount from a fresh process (the handle's own holds the mount's root),
- * forcing it if a clean unmount fails, then detach the device.  The first
- * error is reported.
+ * forcing it if a clean unmount fails, then detach the device, which
+ * commits the image's transaction: or discards it, with
+ * UKFS_RELFLAG_ABORT or when the unmount failed.  The first error is
+ * reported.
  */
 int
 ukfs_release(struct ukfs *fs, int flags)
@@ -263,8 +269,65 @@ ukfs_release(struct ukfs *fs, int flags)
 			ksys_printstats();
 			(void)ksys_disk_stats(fs->uk_dev);
 		}
-		e = ksys_disk_detach(fs->uk_dev);
+		e = ksys_disk_detach(fs->uk_dev, (error != 0 ||
+		    (flags & UKFS_RELFLAG_ABORT)) ? KDISK_ABORT : 0);
 		error = error != 0 ? error : e;
+	}
+	handle_free(fs);
+	return kret(error);
+}
+
+/*
+ * Check (and repair, as uf says) the file system of type fstype (NULL:
+ * detect it) in image (partition part, or NULL), which is not mounted.
+ * flags: UKFS_NOLOCK, UKFS_LOCKWAIT, UKFS_NOMMAP.  The image is opened
+ * read-only for UKFS_FSCK_NOWRITE, and locked as a writer otherwise.
+ */
+int
+ukfs_fsck(const char *fstype, const char *image, const char *part,
+    int flags, struct ukfs_fsck *uf)
+{
+	struct ukfs *fs;
+	struct kfsck kf;
+	int kd = 0, error, e;
+
+	if (image == NULL || uf == NULL) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (fstype != NULL && (fstype[0] == '\0' ||
+	    strcmp(fstype, "auto") == 0))
+		fstype = NULL;
+	if ((fs = handle_new(flags)) == NULL)
+		return -1;
+	if (uf->uf_mode == UKFS_FSCK_NOWRITE)
+		kd |= KDISK_RDONLY;
+	if (!(flags & UKFS_NOLOCK))
+		kd |= KDISK_LOCK;
+	if (flags & UKFS_LOCKWAIT)
+		kd |= KDISK_LOCKWAIT;
+	if (flags & UKFS_NOMMAP)
+		kd |= KDISK_NOMMAP;
+	error = ksys_disk_attach(image, part, kd, fs->uk_dev,
+	    sizeof(fs->uk_dev));
+	if (error == 0) {
+		memset(&kf, 0, sizeof(kf));
+		kf.kf_mode = uf->uf_mode;
+		kf.kf_flags = uf->uf_flags;
+		kf.kf_print = uf->uf_print;
+		kf.kf_arg = uf->uf_arg;
+		error = ksys_fsck(fs->uk_proc, fstype, fs->uk_dev, &kf);
+		uf->uf_found = kf.kf_found;
+		uf->uf_fixed = kf.kf_fixed;
+		uf->uf_files = kf.kf_files;
+		uf->uf_frags = kf.kf_frags;
+		uf->uf_skipped = kf.kf_skipped;
+		uf->uf_modified = kf.kf_modified;
+		uf->uf_clean = kf.kf_clean;
+		/* The repairs are one transaction: none if the check failed. */
+		e = ksys_disk_detach(fs->uk_dev, error != 0 ? KDISK_ABORT : 0);
+		error = error != 0 ? error : e;
+		fs->uk_dev[0] = '\0';
 	}
 	handle_free(fs);
 	return kret(error);

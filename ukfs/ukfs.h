@@ -38,9 +38,12 @@ struct ukfs_dir;
 #define UKFS_LOCKWAIT		0x0004	/* wait for the image lock */
 #define UKFS_NOMMAP		0x0008	/* pread/pwrite instead of mmap */
 #define UKFS_VERBOSE		0x0010	/* statistics on stderr at release */
+#define UKFS_NOJOURNAL		0x0020	/* no journal: not all-or-nothing */
+#define UKFS_JOURNALDATA	0x0040	/* journal new file data too */
 
 /* ukfs_release() flags. */
 #define UKFS_RELFLAG_FORCE	0x0001	/* unmount even if busy */
+#define UKFS_RELFLAG_ABORT	0x0002	/* discard every change: none applied */
 
 /* Extended attributes of a file (ukfs_xstat). */
 struct ukfs_stat {
@@ -80,6 +83,30 @@ struct ukfs_part {
 	uint64_t	up_size;	/* bytes */
 };
 
+/*
+ * Checking an image that is not mounted (ukfs_fsck): uf_mode and uf_flags
+ * in, one line per problem through uf_print, the results out.
+ */
+#define UKFS_FSCK_NOWRITE	0	/* change nothing (-n) */
+#define UKFS_FSCK_PREEN		1	/* fix what is safe (-p) */
+#define UKFS_FSCK_YES		2	/* fix everything possible (-y) */
+#define UKFS_FSCK_FORCE		0x01	/* check even if marked clean */
+#define UKFS_FSCK_DEBUG		0x02	/* say what each pass does */
+
+struct ukfs_fsck {
+	int		uf_mode;
+	int		uf_flags;
+	void		(*uf_print)(void *, const char *);
+	void		*uf_arg;
+	uint64_t	uf_found;	/* problems found */
+	uint64_t	uf_fixed;	/* of which fixed */
+	uint64_t	uf_files;	/* inodes in use */
+	uint64_t	uf_frags;	/* fragments (blocks) in use */
+	int		uf_skipped;	/* marked clean, not checked */
+	int		uf_modified;	/* the image was changed */
+	int		uf_clean;	/* consistent (and so marked) at the end */
+};
+
 /* Life cycle. */
 int		 ukfs_init(void);
 struct ukfs	*ukfs_mount(const char *, const char *, const char *, int,
@@ -88,6 +115,8 @@ struct ukfs	*ukfs_rootfs(void);
 int		 ukfs_release(struct ukfs *, int);
 const char	*ukfs_fstype(const struct ukfs *);
 int		 ukfs_partitions(const char *, struct ukfs_part *, int);
+int		 ukfs_fsck(const char *, const char *, const char *, int,
+		    struct ukfs_fsck *);
 int		 ukfs_register_file(const char *, const char *, int);
 int		 ukfs_setcred(struct ukfs *, uid_t, gid_t, int, const gid_t *);
 int		 ukfs_sync(struct ukfs *);

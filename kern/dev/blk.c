@@ -43,7 +43,19 @@
  * congruential generator, seeded from RUMP_BLKFAIL_SEED or karc4random)
  * and fails with EIO, moving nothing, when the draw modulo 10000 is below
  * N.  The same seed and the same sequence of requests give the same
- * failures.
+ * failures.  FSU_BLKFAIL_AT=N fails the Nth request of the process (a
+ * process-wide count), whatever the device.  Both apply to requests from
+ * above (blk_rw) and to the host I/O a layer asks about (blk_fault), not
+ * to blk_devrw.
+ *
+ * Crash simulation.  FSU_CRASH_AFTER=N: a process-wide count of host
+ * writes and syncs (blk_crashpoint, called before each) ends the process
+ * with hyp_crash() when N of them have been made.
+ *
+ * Layers.  A layer pushed on the device (blk_push) receives blk_rw and
+ * blk_sync; it reaches the host file with blk_devrw and blk_devsync, which
+ * neither inject faults nor count as requests.  The statistics count the
+ * requests from above (blk_rw).
  */
 #include "../sys/param.h"
 #include "../sys/kmem.h"
@@ -95,6 +107,9 @@ struct blkdev {
 	struct blk_winq	bd_allwin;
 	struct blk_stats bd_stats;
 	bool		bd_unsynced;	/* written since the last sync */
+	bool		bd_windirty;	/* written through a window */
+	const struct blk_layerops *bd_lops;	/* layer on top, or NULL */
+	void		*bd_larg;
 	struct kmutex	bd_lock;
 	struct kcondvar	bd_cv;
 };
@@ -111,6 +126,10 @@ struct blk_xfer {
 };
 
 static struct blkdev *blk_units[BLK_MAXUNITS];
+
+/* Process-wide test hooks: FSU_BLKFAIL_AT and FSU_CRASH_AFTER (0: off). */
+static uint64_t blk_failat, blk_reqno;
+static uint64_t blk_crashat, blk_hostwrites;
 
 /* ------------------------------------------------------------ registry */
 
@@ -212,6 +231,25 @@ blk_params_fail(struct blkdev *bd)
 		bd->bd_prng = karc4random();
 }
 
+/*
+ * The process-wide hooks, read at boot: FSU_BLKFAIL_AT=N (N >= 1) and
+ * FSU_CRASH_AFTER=N (N >= 0, stored plus one so that 0 means off).  The
+ * counts start again with every boot.
+ */
+int
+blk_init(void)
+{
+	uint64_t v;
+
+	blk_failat = blk_crashat = 0;
+	blk_reqno = blk_hostwrites = 0;
+	if (blk_param("FSU_BLKFAIL_AT", &v) && v > 0)
+		blk_failat = v;
+	if (blk_param("FSU_CRASH_AFTER", &v) && v < UINT64_MAX)
+		blk_crashat = v + 1;
+	return 0;
+}
+
 /* ---------------------------------------------------- fault injection */
 
 /* Next number from the device's generator.  Called with bd_lock held. */
@@ -231,12 +269,17 @@ fault_draw(struct blkdev *bd)
 static bool
 fault_inject(struct blkdev *bd, int rw, uint64_t off, size_t len)
 {
+	uint64_t at = __atomic_load_n(&blk_failat, __ATOMIC_RELAXED);
 	bool fail;
 
-	if (bd->bd_failrate == 0)
+	if (bd->bd_failrate == 0 && at == 0)
 		return false;
 	mutex_enter(&bd->bd_lock);
-	fail = fault_draw(bd) % BLK_FAIL_SCALE < bd->bd_failrate;
+	fail = at != 0 &&
+	    __atomic_add_fetch(&blk_reqno, 1, __ATOMIC_RELAXED) == at;
+	if (bd->bd_failrate != 0 &&
+	    fault_draw(bd) % BLK_FAIL_SCALE < bd->bd_failrate)
+		fail = true;
 	if (fail) {
 		bd->bd_stats.bs_faults++;
 		bd->bd_stats.bs_errors++;
@@ -252,6 +295,35 @@ fault_inject(struct blkdev *bd, int rw, uint64_t off, size_t len)
 		    "%llu\n", bd->bd_unit, (rw & BLK_WRITE) ? "write" : "read",
 		    len, (unsigned long long)off);
 	return fail;
+}
+
+/*
+ * For a layer's own host I/O: EIO if the fault injection says this
+ * request fails (it counts as a request, with len bytes at off).
+ */
+int
+blk_fault(struct blkdev *bd, int rw, uint64_t off, size_t len)
+{
+	return fault_inject(bd, rw, off, len) ? EIO : 0;
+}
+
+/*
+ * Called before every host write or sync.  With FSU_CRASH_AFTER=N, the
+ * call after the Nth ends the process at once: a simulated power cut.
+ */
+void
+blk_crashpoint(void)
+{
+	uint64_t at = __atomic_load_n(&blk_crashat, __ATOMIC_RELAXED), n;
+
+	if (at == 0)
+		return;
+	n = __atomic_fetch_add(&blk_hostwrites, 1, __ATOMIC_RELAXED);
+	if (n + 1 == at) {
+		kprintf("blk: FSU_CRASH_AFTER: simulated power cut after %llu "
+		    "host writes and syncs\n", (unsigned long long)n);
+		hyp_crash();
+	}
 }
 
 /* ---------------------------------------------------------- transfers */
@@ -604,8 +676,13 @@ rw_mmap(struct blkdev *bd, struct blk_xfer *x)
 		woff = (size_t)(x->x_hoff - w->bw_key);
 		n = MIN(x->x_resid, w->bw_len - woff);
 		win = (char *)w->bw_addr + woff;
+		if (x->x_rw & BLK_WRITE) {
+			blk_crashpoint();
+			bd->bd_windirty = true;
+		}
 		xfer_copy(x, win, n);
 		if ((x->x_rw & BLK_WRITE) && (x->x_rw & BLK_SYNC)) {
+			blk_crashpoint();
 			error = hyp_msync(win, n);
 			x->x_syncs++;
 		}
@@ -629,10 +706,11 @@ rw_pio(struct blkdev *bd, struct blk_xfer *x)
 	while (x->x_resid > 0) {
 		cnt = xfer_hiov(x, hiov, BLK_MAXIOV, &len);
 		n = 0;
-		if (x->x_rw & BLK_WRITE)
+		if (x->x_rw & BLK_WRITE) {
+			blk_crashpoint();
 			error = hyp_pwritev(bd->bd_fd, hiov, cnt, x->x_hoff,
 			    &n);
-		else
+		} else
 			error = hyp_preadv(bd->bd_fd, hiov, cnt, x->x_hoff,
 			    &n);
 		xfer_advance(x, MIN(n, len));
@@ -643,6 +721,7 @@ rw_pio(struct blkdev *bd, struct blk_xfer *x)
 	}
 	if ((x->x_rw & BLK_WRITE) && (x->x_rw & BLK_SYNC)) {
 		x->x_syncs++;
+		blk_crashpoint();
 		return hyp_fsync(bd->bd_fd);
 	}
 	return 0;
@@ -690,14 +769,42 @@ rw_account(struct blkdev *bd, const struct blk_xfer *x, int error)
 	if (x->x_rw & BLK_WRITE) {
 		bs->bs_writes++;
 		bs->bs_bytes_written += x->x_done;
-		if (x->x_done > 0)
-			bd->bd_unsynced = true;
 	} else {
 		bs->bs_reads++;
 		bs->bs_bytes_read += x->x_done;
 	}
 	bs->bs_syncs += x->x_syncs;
 	mutex_exit(&bd->bd_lock);
+}
+
+/*
+ * The host file's part of a request checked by rw_check: total bytes from
+ * the caller's vectors at device offset off.  No fault injection.
+ */
+static int
+dev_rw(struct blkdev *bd, int rw, uint64_t off, const struct kiovec *iov,
+    size_t total, struct blk_xfer *x)
+{
+	int error = 0;
+
+	memset(x, 0, sizeof(*x));
+	x->x_iov = iov;
+	x->x_hoff = bd->bd_hostoff + off;
+	x->x_resid = (size_t)MIN(total, bd->bd_size - off);
+	x->x_rw = rw;
+	if (x->x_resid > 0 && blk_mmapped(bd) && !(rw & BLK_BULK)) {
+		error = rw_mmap(bd, x);
+		/* The device fell back while we were at it: finish. */
+		if (error != 0 && !blk_mmapped(bd))
+			error = rw_pio(bd, x);
+	} else if (x->x_resid > 0)
+		error = rw_pio(bd, x);
+	if ((rw & BLK_WRITE) && x->x_done > 0) {
+		mutex_enter(&bd->bd_lock);
+		bd->bd_unsynced = true;
+		mutex_exit(&bd->bd_lock);
+	}
+	return error;
 }
 
 /*
@@ -708,10 +815,41 @@ rw_account(struct blkdev *bd, const struct blk_xfer *x, int error)
  * page faults on the window, is cheaper for those.  The
  * offset and the total length must be multiples of the sector size.  A
  * request is truncated at the device end; *donep says how many bytes
- * moved, also on error.
+ * moved, also on error.  With a layer on the device, the layer serves it.
  */
 int
 blk_rw(struct blkdev *bd, int rw, uint64_t off, const struct kiovec *iov,
+    int iovcnt, size_t *donep)
+{
+	struct blk_xfer x;
+	size_t total, resid;
+	int error;
+
+	*donep = 0;
+	if ((error = rw_check(bd, rw, off, iov, iovcnt, &total)) != 0)
+		return error;
+	resid = (size_t)MIN(total, bd->bd_size - off);
+	if (resid > 0 && fault_inject(bd, rw, off, resid))
+		return EIO;
+	if (bd->bd_lops != NULL) {
+		memset(&x, 0, sizeof(x));
+		x.x_rw = rw;
+		error = bd->bd_lops->lo_rw(bd->bd_larg, rw, off, iov, iovcnt,
+		    &x.x_done);
+	} else {
+		error = dev_rw(bd, rw, off, iov, total, &x);
+	}
+	rw_account(bd, &x, error);
+	*donep = x.x_done;
+	return error;
+}
+
+/*
+ * A layer's request to the host file: as blk_rw without the layer, the
+ * fault injection or the statistics.
+ */
+int
+blk_devrw(struct blkdev *bd, int rw, uint64_t off, const struct kiovec *iov,
     int iovcnt, size_t *donep)
 {
 	struct blk_xfer x;
@@ -721,21 +859,7 @@ blk_rw(struct blkdev *bd, int rw, uint64_t off, const struct kiovec *iov,
 	*donep = 0;
 	if ((error = rw_check(bd, rw, off, iov, iovcnt, &total)) != 0)
 		return error;
-	memset(&x, 0, sizeof(x));
-	x.x_iov = iov;
-	x.x_hoff = bd->bd_hostoff + off;
-	x.x_resid = (size_t)MIN(total, bd->bd_size - off);
-	x.x_rw = rw;
-	if (x.x_resid > 0 && fault_inject(bd, rw, off, x.x_resid))
-		return EIO;
-	if (x.x_resid > 0 && blk_mmapped(bd) && !(rw & BLK_BULK)) {
-		error = rw_mmap(bd, &x);
-		/* The device fell back while we were at it: finish. */
-		if (error != 0 && !blk_mmapped(bd))
-			error = rw_pio(bd, &x);
-	} else if (x.x_resid > 0)
-		error = rw_pio(bd, &x);
-	rw_account(bd, &x, error);
+	error = dev_rw(bd, rw, off, iov, total, &x);
 	*donep = x.x_done;
 	return error;
 }
@@ -765,33 +889,105 @@ blk_write(struct blkdev *bd, uint64_t off, const void *buf, size_t len,
 }
 
 /*
- * Make everything written so far durable: msync every mapped window, then
- * fsync the host file.  Nothing to do on a read-only device.
+ * Make everything written so far durable, or with a layer, whatever the
+ * layer does at a sync.
  */
 int
 blk_sync(struct blkdev *bd)
 {
-	int error, e;
+	if (bd->bd_lops != NULL)
+		return bd->bd_lops->lo_sync(bd->bd_larg);
+	return blk_devsync(bd);
+}
 
-	bool dirty;
+/*
+ * Make everything written to the host file so far durable: msync every
+ * mapped window written through, then fsync the host file.  Nothing to do
+ * on a read-only device.
+ */
+int
+blk_devsync(struct blkdev *bd)
+{
+	int error = 0, e;
+	bool dirty, windirty;
 
 	if (blk_rdonly(bd))
 		return 0;
 	/* Nothing written since the last sync: nothing to make durable. */
 	mutex_enter(&bd->bd_lock);
 	dirty = bd->bd_unsynced;
+	windirty = bd->bd_windirty;
 	bd->bd_unsynced = false;
+	bd->bd_windirty = false;
 	mutex_exit(&bd->bd_lock);
 	if (!dirty)
 		return 0;
-	error = win_syncall(bd);
+	blk_crashpoint();
+	if (windirty)
+		error = win_syncall(bd);
 	e = hyp_fsync(bd->bd_fd);
 	mutex_enter(&bd->bd_lock);
 	bd->bd_stats.bs_syncs++;
-	if (error != 0 || e != 0)
+	if (error != 0 || e != 0) {
 		bd->bd_unsynced = true;
+		bd->bd_windirty |= windirty;
+	}
 	mutex_exit(&bd->bd_lock);
 	return error != 0 ? error : e;
+}
+
+/* ------------------------------------------------------------- layers */
+
+/* Stack a layer on bd.  There is at most one; the device must be idle. */
+void
+blk_push(struct blkdev *bd, const struct blk_layerops *lops, void *arg)
+{
+	KASSERT(bd->bd_lops == NULL && lops != NULL);
+	bd->bd_larg = arg;
+	__atomic_store_n(&bd->bd_lops, lops, __ATOMIC_RELEASE);
+}
+
+void
+blk_pop(struct blkdev *bd)
+{
+	__atomic_store_n(&bd->bd_lops, NULL, __ATOMIC_RELEASE);
+	bd->bd_larg = NULL;
+}
+
+/* The argument of layer lops if it is the one on bd, else NULL. */
+void *
+blk_layer(const struct blkdev *bd, const struct blk_layerops *lops)
+{
+	return bd->bd_lops == lops ? bd->bd_larg : NULL;
+}
+
+/* Do writes to bd reach the image all at once (a transaction)? */
+bool
+blk_atomic(const struct blkdev *bd)
+{
+	return bd->bd_lops != NULL && bd->bd_lops->lo_atomic != NULL &&
+	    bd->bd_lops->lo_atomic(bd->bd_larg);
+}
+
+void
+blk_txn_alloc(struct blkdev *bd, uint64_t off, uint64_t len)
+{
+	if (bd->bd_lops != NULL && bd->bd_lops->lo_alloc != NULL)
+		bd->bd_lops->lo_alloc(bd->bd_larg, off, len);
+}
+
+void
+blk_txn_free(struct blkdev *bd, uint64_t off, uint64_t len)
+{
+	if (bd->bd_lops != NULL && bd->bd_lops->lo_free != NULL)
+		bd->bd_lops->lo_free(bd->bd_larg, off, len);
+}
+
+void
+blk_txn_fail(struct blkdev *bd)
+{
+	if (bd->bd_lops != NULL && bd->bd_lops->lo_fail != NULL)
+		bd->bd_lops->lo_fail(bd->bd_larg);
 }
 
 /* ------------------------------------------------------- direct windows */
@@ -820,6 +1016,12 @@ blk_window_get(struct blkdev *bd, uint64_t off, void **addrp, size_t *lenp,
 	*addrp = (char *)w->bw_addr + woff;
 	*lenp = w->bw_len - woff;
 	*wp = w;
+	if (!blk_rdonly(bd)) {
+		/* The caller may write through it. */
+		mutex_enter(&bd->bd_lock);
+		bd->bd_unsynced = bd->bd_windirty = true;
+		mutex_exit(&bd->bd_lock);
+	}
 	return 0;
 }
 
@@ -991,8 +1193,9 @@ blk_detach(struct blkdev *bd)
 {
 	int error = 0, e;
 
+	KASSERT(bd->bd_lops == NULL);
 	if (!blk_rdonly(bd))
-		error = blk_sync(bd);
+		error = blk_devsync(bd);
 	unit_release(bd);
 	win_destroyall(bd);
 	if (bd->bd_locked)
@@ -1048,6 +1251,13 @@ uint64_t
 blk_hostoffset(const struct blkdev *bd)
 {
 	return bd->bd_hostoff;
+}
+
+/* The permission bits of the host file. */
+int
+blk_hostmode(const struct blkdev *bd, uint32_t *modep)
+{
+	return hyp_filemode(bd->bd_fd, modep);
 }
 
 void

@@ -21,7 +21,22 @@
  *
  * Fault injection: RUMP_BLKFAIL=N makes N of every 10,000 requests fail
  * with EIO before any data moves; RUMP_BLKFAIL_SEED=S makes the sequence of
- * failures the same on every run.
+ * failures the same on every run.  FSU_BLKFAIL_AT=N fails exactly the
+ * Nth request of the process (counting from 1, every device, and the
+ * journal's own host I/O before its commit record, see jrnl.h), once.
+ *
+ * Crash simulation: FSU_CRASH_AFTER=N lets the process make N host
+ * writes or syncs (pwrite, a write into a mapped window, msync, fsync,
+ * and the journal's writes, syncs and removal), and ends it at the next
+ * one as a power cut would, with exit status 99 (HYP_CRASH_STATUS):
+ * what was written before stays written, nothing after is.
+ *
+ * Layers: one layer (the journal, kern/dev/jrnl.c) may be stacked on a
+ * device with blk_push().  blk_rw() and blk_sync() then go to the layer,
+ * which reaches the host file through blk_devrw() and blk_devsync().
+ * File systems report the blocks they allocate and free
+ * (blk_txn_alloc, blk_txn_free) and a transaction that must not commit
+ * (blk_txn_fail); without a layer these do nothing.
  *
  * A blkdev is safe to use from several threads: windows, statistics and the
  * fault generator are protected by the device's own lock.
@@ -62,6 +77,7 @@ struct blk_stats {
 	uint64_t	bs_syncs;	/* msync or fsync calls */
 };
 
+int	blk_init(void);
 int	blk_attach(const char *, int, uint64_t, uint64_t, uint32_t,
 	    struct blkdev **);
 int	blk_detach(struct blkdev *);
@@ -80,9 +96,41 @@ int	blk_unit(const struct blkdev *);
 struct blkdev *blk_lookup(int);
 const char *blk_path(const struct blkdev *);
 uint64_t blk_hostoffset(const struct blkdev *);
+int	blk_hostmode(const struct blkdev *, uint32_t *);
 
 void	blk_getstats(struct blkdev *, struct blk_stats *);
 void	blk_printstats(struct blkdev *);
+
+/* A layer stacked on a device (see above). */
+struct blk_layerops {
+	const char *lo_name;
+	/* blk_rw and blk_sync of the device go here. */
+	int	(*lo_rw)(void *, int, uint64_t, const struct kiovec *, int,
+		    size_t *);
+	int	(*lo_sync)(void *);
+	/* Blocks (device byte offset, length) allocated or freed. */
+	void	(*lo_alloc)(void *, uint64_t, uint64_t);
+	void	(*lo_free)(void *, uint64_t, uint64_t);
+	/* The changes made so far must not be committed. */
+	void	(*lo_fail)(void *);
+	/* Whether writes become visible on the image all at once. */
+	bool	(*lo_atomic)(void *);
+};
+
+void	blk_push(struct blkdev *, const struct blk_layerops *, void *);
+void	blk_pop(struct blkdev *);
+void	*blk_layer(const struct blkdev *, const struct blk_layerops *);
+bool	blk_atomic(const struct blkdev *);
+void	blk_txn_alloc(struct blkdev *, uint64_t, uint64_t);
+void	blk_txn_free(struct blkdev *, uint64_t, uint64_t);
+void	blk_txn_fail(struct blkdev *);
+int	blk_devrw(struct blkdev *, int, uint64_t, const struct kiovec *, int,
+	    size_t *);
+int	blk_devsync(struct blkdev *);
+
+/* Test hooks, for layers that make host I/O of their own. */
+int	blk_fault(struct blkdev *, int, uint64_t, size_t);
+void	blk_crashpoint(void);
 
 /*
  * Direct access to a mapped window (mmap path only): pins the window that

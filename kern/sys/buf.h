@@ -50,6 +50,8 @@ void	bdwrite(struct buf *);
 int	bflush(struct vnode *);
 void	binval(struct vnode *, daddr_t, int);
 void	binvalall(struct vnode *);
+void	bnote_alloc(struct vnode *, daddr_t, int64_t);
+void	bnote_free(struct vnode *, daddr_t, int64_t);
 int	bufinit(void);
 void	buffini(void);
 

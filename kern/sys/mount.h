@@ -12,6 +12,14 @@
  * vnode for inode ino: v_type, v_op, v_gop, v_data and v_size; it fails
  * with an error (ENOENT for a free inode, EIO/EFTYPE for a corrupt one)
  * and the cache then frees the vnode.
+ *
+ * The clean flag is the VFS's business, the same for every file system
+ * (vfs_mount.c): a file system with a flag that says "consistent, no
+ * check needed" provides vfs_setclean(mp, clean), which writes that flag
+ * (through the buffer cache) and nothing else, and reports what the
+ * flag said at mount by refusing a read-write mount of a file system
+ * that is not clean.  vfs_sync writes everything else the file system
+ * keeps in memory; vfs_unmount only frees the file system's state.
  */
 #ifndef _KERN_SYS_MOUNT_H_
 #define _KERN_SYS_MOUNT_H_
@@ -24,7 +32,12 @@ struct mount;
 struct vnode;
 
 struct vnodeops;
+struct fsck_args;
 
+/*
+ * vfs_fsck (may be NULL): check and repair the file system on an opened
+ * device that is not mounted (sys/fsck.h).
+ */
 struct vfsops {
 	const char	*vfs_name;
 	const struct vnodeops *const *vfs_opv;	/* NULL-terminated */
@@ -35,6 +48,8 @@ struct vfsops {
 	int	(*vfs_statvfs)(struct mount *, struct kstatvfs *);
 	int	(*vfs_sync)(struct mount *, int);
 	int	(*vfs_loadvnode)(struct mount *, struct vnode *, ino_t);
+	int	(*vfs_fsck)(struct vnode *, struct fsck_args *);
+	int	(*vfs_setclean)(struct mount *, bool);	/* may be NULL */
 };
 
 struct mount {
@@ -45,6 +60,8 @@ struct mount {
 	int		mnt_flag;		/* MNT_* */
 	int		mnt_bshift;		/* log2 of VOP_BMAP block size */
 	int		mnt_wrerror;		/* data lost at write-back */
+	bool		mnt_damaged;		/* left inconsistent by an error */
+	uint64_t	mnt_blkerrors;		/* device's failed requests */
 	uint64_t	mnt_fsid;
 	TAILQ_HEAD(, vnode) mnt_vnodes;		/* every vnode of this mount */
 	TAILQ_ENTRY(mount) mnt_list;
@@ -77,7 +94,9 @@ int	vfs_sync(struct mount *);
 int	vfs_syncall(void);
 void	vfs_unmountall(void);
 int	vfs_probe(struct vnode *, const struct vfsops **);
+int	vfs_fsck(struct vnode *, const char *, struct fsck_args *);
 void	vfs_mountlist_add(struct mount *);
 void	vfs_mountlist_remove(struct mount *);
+void	vfs_damaged(struct mount *);
 
 #endif /* !_KERN_SYS_MOUNT_H_ */

@@ -70,4 +70,8 @@ void	ksort(void *, size_t, size_t, int (*)(const void *, const void *));
 /* Random numbers (for generation numbers and fs ids). */
 uint32_t karc4random(void);
 
+/* CRC-32C of len bytes, continuing from crc (0 to start). */
+uint32_t crc32c(uint32_t, const void *, size_t);
+uint32_t crc32c_sw(uint32_t, const void *, size_t);
+
 #endif /* !_KERN_SYS_SYSTM_H_ */

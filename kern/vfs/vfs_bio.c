@@ -371,6 +371,30 @@ binvalall(struct vnode *vp)
 	}
 }
 
+/*
+ * The file system on device vnode vp allocated (bnote_alloc) or freed
+ * (bnote_free) size bytes at blkno.  The device's journal uses this to
+ * write new file data in place (see kern/dev/jrnl.c, ordered mode); a
+ * file system that does not report its allocations and frees only loses
+ * that optimisation, but one that reports allocations must report every
+ * free.
+ */
+void
+bnote_alloc(struct vnode *vp, daddr_t blkno, int64_t size)
+{
+	if (vp->v_blkdev != NULL && blkno >= 0 && size > 0)
+		blk_txn_alloc(vp->v_blkdev, (uint64_t)blkno << DEV_BSHIFT,
+		    (uint64_t)size);
+}
+
+void
+bnote_free(struct vnode *vp, daddr_t blkno, int64_t size)
+{
+	if (vp->v_blkdev != NULL && blkno >= 0 && size > 0)
+		blk_txn_free(vp->v_blkdev, (uint64_t)blkno << DEV_BSHIFT,
+		    (uint64_t)size);
+}
+
 void
 buf_getstats(struct bufstats *bs)
 {

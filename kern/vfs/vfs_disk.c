@@ -6,6 +6,12 @@
  * and which file system each partition holds; ksys_etfs_register() makes
  * a host file appear as a regular file of the root file system.
  *
+ * A read-write image gets the journal layer (kern/dev/jrnl.h) stacked on
+ * its device: everything written between ksys_disk_attach and
+ * ksys_disk_detach is one transaction, committed at detach (or discarded
+ * with KDISK_ABORT).  Attaching first finishes or discards what an
+ * interrupted command left in the journal, read-only images included.
+ *
  * Without an explicit partition, an image is used whole when a file
  * system recognises it (an ISO 9660 image with a hybrid partition table,
  * or a plain file system image), and otherwise the one partition a file
@@ -22,6 +28,7 @@
 #include "../sys/systm.h"
 #include "../sys/vnode.h"
 #include "../dev/blk.h"
+#include "../dev/jrnl.h"
 #include "../dev/part.h"
 #include "../fs/rootfs/rootfs.h"
 #include "../sys.h"
@@ -176,11 +183,25 @@ disk_mknode(struct blkdev *bd, char *devname, size_t len)
 	return error;
 }
 
+/* The journal's flags for ksys_disk_attach flags. */
+static int
+jrnlflags(int kflags)
+{
+	int f = 0;
+
+	if ((kflags & KDISK_NOJOURNAL) == 0)
+		f |= JRNL_ON;
+	if ((kflags & KDISK_JFULL) == 0)
+		f |= JRNL_ORDERED;
+	return f;
+}
+
 int
 ksys_disk_attach(const char *path, const char *spec, int flags,
     char *devname, size_t len)
 {
 	struct blkdev *bd;
+	struct jrnl *j = NULL;
 	uint64_t off, size;
 	int error, bflags = blkflags(flags);
 
@@ -188,8 +209,12 @@ ksys_disk_attach(const char *path, const char *spec, int flags,
 	error = disk_choose(path, spec, bflags, &off, &size);
 	if (error == 0)
 		error = blk_attach(path, bflags, off, size, 0, &bd);
-	if (error == 0 && (error = disk_mknode(bd, devname, len)) != 0)
+	if (error == 0 && (error = jrnl_open(bd, jrnlflags(flags), &j)) != 0)
 		(void)blk_detach(bd);
+	if (error == 0 && (error = disk_mknode(bd, devname, len)) != 0) {
+		(void)jrnl_close(j, true);
+		(void)blk_detach(bd);
+	}
 	kernel_lock_exit();
 	return error;
 }
@@ -213,11 +238,11 @@ disk_lookup(const char *devname, struct nameidata *nd, struct blkdev **bdp)
 }
 
 int
-ksys_disk_detach(const char *devname)
+ksys_disk_detach(const char *devname, int flags)
 {
 	struct nameidata nd;
 	struct blkdev *bd;
-	int error;
+	int error, e;
 
 	kernel_lock_enter();
 	if ((error = disk_lookup(devname, &nd, &bd)) != 0)
@@ -231,8 +256,12 @@ ksys_disk_detach(const char *devname)
 	error = VOP_REMOVE(nd.ni_dvp, nd.ni_vp, nd.ni_name, nd.ni_namelen);
 	nd.ni_vp->v_blkdev = NULL;
 	namei_release(&nd);
-	if (error == 0)
-		error = blk_detach(bd);
+	if (error == 0) {
+		/* The end of the transaction. */
+		error = jrnl_close(jrnl_of(bd), (flags & KDISK_ABORT) != 0);
+		e = blk_detach(bd);
+		error = error != 0 ? error : e;
+	}
 out:
 	vcache_trim();
 	kernel_lock_exit();
@@ -249,6 +278,8 @@ ksys_disk_stats(const char *devname)
 	kernel_lock_enter();
 	if ((error = disk_lookup(devname, &nd, &bd)) == 0) {
 		blk_printstats(bd);
+		if (jrnl_of(bd) != NULL)
+			jrnl_printstats(jrnl_of(bd));
 		namei_release(&nd);
 	}
 	kernel_lock_exit();

@@ -9,6 +9,7 @@
  */
 #include "../sys/param.h"
 #include "../sys/buf.h"
+#include "../sys/fsck.h"
 #include "../sys/genfs.h"
 #include "../sys/init.h"
 #include "../sys/kmem.h"
@@ -259,6 +260,37 @@ ksys_mount(struct kproc *kp, const char *fstype, const char *devpath,
 	}
 	vrele(dvp);
 	vrele(devvp);
+	return sys_exit(error);
+}
+
+int
+ksys_fsck(struct kproc *kp, const char *fstype, const char *devpath,
+    struct kfsck *kf)
+{
+	struct fsck_args fa;
+	struct vnode *devvp;
+	int error;
+
+	CTASSERT(KFSCK_NOWRITE == FSCK_NOWRITE && KFSCK_PREEN == FSCK_PREEN &&
+	    KFSCK_YES == FSCK_YES && KFSCK_FORCE == FSCK_FORCE &&
+	    KFSCK_DEBUG == FSCK_DEBUG);
+	sys_enter();
+	if ((error = lookup(KPROC(kp), devpath, NAMEI_FOLLOW, &devvp)) != 0)
+		return sys_exit(error);
+	memset(&fa, 0, sizeof(fa));
+	fa.fa_mode = kf->kf_mode;
+	fa.fa_flags = kf->kf_flags;
+	fa.fa_print = kf->kf_print;
+	fa.fa_arg = kf->kf_arg;
+	error = vfs_fsck(devvp, fstype, &fa);
+	vrele(devvp);
+	kf->kf_found = fa.fa_found;
+	kf->kf_fixed = fa.fa_fixed;
+	kf->kf_files = fa.fa_files;
+	kf->kf_frags = fa.fa_frags;
+	kf->kf_skipped = fa.fa_skipped;
+	kf->kf_modified = fa.fa_modified;
+	kf->kf_clean = fa.fa_clean;
 	return sys_exit(error);
 }
 

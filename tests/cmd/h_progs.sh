@@ -1,10 +1,16 @@
 # h_progs.sh: helpers of the shell tests of the image-changing programs.
 # Sourced by h_init in each tests/cmd/t_fsu_*.sh after env.sh.
 #
-# Images are made at test time by makefs; what the programs wrote is
-# read back with h_fsu_stat (attributes, through libukfs read-only),
-# fsu_cat (contents) and ffs_check.py --list (names, an independent
-# reader), and every written image must pass ffs_check.py.
+# Images are made at test time by a third-party tool (makefs for FFS);
+# what the programs wrote is read back with h_fsu_stat (attributes,
+# through libukfs read-only), fsu_cat (contents) and an independent
+# reader of names where the file system has one (ffs_check.py --list),
+# and every written image must pass the independent checker.
+#
+# The file system is a row of tests/common/fstab: FSU_TEST_FS in the
+# environment (default ufs2), so `make check FSU_TEST_FS=ufs1-be-4k` runs
+# the program tests on another row.  A missing checker skips the test
+# with the reason; it never passes.
 
 PATH="$FSU_BIN:$(atf_get_srcdir):$PATH"
 export PATH
@@ -12,7 +18,12 @@ umask 022
 LC_ALL=C
 export LC_ALL
 
-# mkimg IMG [DIR]: an 8 MiB UFS2 image of DIR (of nothing by default).
+FSU_TEST_FS=${FSU_TEST_FS:-ufs2}
+export FSU_TEST_FS
+. "$FSU_SRC/tests/common/fstab.sh"
+
+# mkimg IMG [DIR]: an 8 MiB image of DIR (of nothing by default), of the
+# row FSU_TEST_FS.
 mkimg() {
 	_dir=${2:-}
 	if [ -z "$_dir" ]; then
@@ -20,17 +31,26 @@ mkimg() {
 		_dir=empty.d
 	fi
 	atf_check -s exit:0 -o ignore -e ignore \
-	    makefs -t ffs -s 8m -o version=2 "$1" "$_dir"
+	    sh "$FSU_SRC/tests/common/fstab.sh" mkimg "$FSU_TEST_FS" "$1" 8 \
+	    "$_dir"
 }
 
-# check_img [IMG]: the independent FFS checker finds nothing wrong.
+# check_img [IMG]: the row's independent checker finds nothing wrong;
+# skip (never pass) when the checker is missing.
 check_img() {
-	[ -n "$FFS_CHECK" ] || return 0
-	if ! python3 "$FFS_CHECK" "${1:-img}" >ffs_check.out 2>&1 ||
-	    ! grep -q '^OK' ffs_check.out; then
-		cat ffs_check.out >&2
-		atf_fail "ffs_check: $(head -n 3 ffs_check.out | tr '\n' ' ')"
-	fi
+	fstab_check "$FSU_TEST_FS" "${1:-img}" >fstab_check.msg 2>&1
+	case $? in
+	0)	;;
+	77)	atf_skip "$(head -n 1 fstab_check.msg)" ;;
+	*)	cat fstab_check.msg >&2
+		atf_fail "$FS_CHECKER: $(head -n 3 fstab_check.msg |
+		    tr '\n' ' ')" ;;
+	esac
+}
+
+# fs_has FEATURE: the row under test can hold FEATURE (see fstab).
+fs_has() {
+	fstab_has "$FSU_TEST_FS" "$1"
 }
 
 # expect_attr IMG PATH FIELD VALUE

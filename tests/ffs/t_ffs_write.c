@@ -1,6 +1,6 @@
 /*
  * t_ffs_write.c: regression tests of FFS write support, one case per bug
- * found by the model-based tests (t_ffs_model.c), each the shortest
+ * found by the model-based tests (tests/fs/t_model.c), each the shortest
  * sequence of operations that showed it.
  *
  * Every case works on an image made by makefs, releases it between steps

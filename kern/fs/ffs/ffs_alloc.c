@@ -458,8 +458,10 @@ ffs_alloc(struct inode *ip, int64_t pref, int size, int64_t *bnop)
 			goto out;
 	return ENOSPC;
 out:
-	if (error == 0)
+	if (error == 0) {
 		ffs_ip_addblocks(ip, size >> DEV_BSHIFT);
+		bnote_alloc(ump->um_devvp, ffs_fsbtodb(fs, *bnop), size);
+	}
 	return error;
 }
 
@@ -495,6 +497,8 @@ frag_extend(struct ufsmount *ump, int64_t bprev, int osize, int nsize)
 	frag_acct(fs, &cr, bbase, 1);
 	cs_add(ump, &cr, 0, 0, 0, -(nfr - ofr));
 	cg_put(ump, &cr, true);
+	bnote_alloc(ump->um_devvp, ffs_fsbtodb(fs, bprev + ofr),
+	    nsize - osize);
 	return 0;
 }
 
@@ -591,6 +595,7 @@ ffs_blkfree(struct inode *ip, int64_t bno, int size)
 	cg_put(ump, &cr, true);
 	ffs_ip_addblocks(ip, -(int64_t)(size >> DEV_BSHIFT));
 	binval(ump->um_devvp, ffs_fsbtodb(fs, bno), size);
+	bnote_free(ump->um_devvp, ffs_fsbtodb(fs, bno), size);
 	return 0;
 }
 

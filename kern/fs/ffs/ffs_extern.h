@@ -98,6 +98,16 @@ int	ffs_dirsetparent(struct inode *, ino_t);
 int	ffs_dirinit(struct inode *, ino_t);
 int	ffs_dirempty(struct inode *, bool *);
 
+/* ffs_fsck.c */
+struct fsck_args;
+int	ffs_fsck(struct vnode *, struct fsck_args *);
+
+/* ffs_vfsops.c */
+int	ffs_ump_create(struct vnode *, struct ufsmount **);
+void	ffs_ump_free(struct ufsmount *);
+int	ffs_csum_read(struct ufsmount *);
+int	ffs_sbupdate(struct ufsmount *, bool);
+
 /* ffs_inode.c */
 int	ffs_inode_load(struct ufsmount *, ino_t, struct inode **);
 void	ffs_inode_free(struct inode *);

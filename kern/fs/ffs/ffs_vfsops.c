@@ -22,9 +22,11 @@
  * warning (the log is not replayed, so recent changes may be missing).
  *
  * Read-write mounts (decided in ffs_mount_checkrw() alone) are refused
- * for a file system that is not clean or may have a WAPBL log; they mark
- * it not clean on disk while mounted, and clean again at unmount unless
- * writing back failed or the device reported an I/O error meanwhile.
+ * for a file system that is not clean or may have a WAPBL log.  When the
+ * file system is marked not clean and clean again is the VFS's decision
+ * (vfs_mount.c): ffs_setclean only writes fs_clean; with the journal the
+ * flag stays clean on disk, since the image never shows a half-done
+ * change.
  *
  * Refused or ignored: block sizes above 64 KiB or below 4 KiB (EFTYPE);
  * WAPBL log replay and FreeBSD soft-updates journal replay (not done);
@@ -163,8 +165,8 @@ ffs_probe(struct vnode *devvp)
 	return error == 0 ? 0 : EFTYPE;
 }
 
-static void
-ump_free(struct ufsmount *ump)
+void
+ffs_ump_free(struct ufsmount *ump)
 {
 	if (ump->um_csp != NULL)
 		kmem_free(ump->um_csp, (size_t)ump->um_fs->fs_ncg *
@@ -200,8 +202,8 @@ ump_setup(struct ufsmount *ump)
 }
 
 /* Read and check the superblock of devvp into a new ufsmount. */
-static int
-ump_create(struct vnode *devvp, struct ufsmount **umpp)
+int
+ffs_ump_create(struct vnode *devvp, struct ufsmount **umpp)
 {
 	struct ufsmount *ump;
 	struct sbfound *sf;
@@ -247,7 +249,7 @@ ump_create(struct vnode *devvp, struct ufsmount **umpp)
 out_free:
 	if (sf != NULL)
 		kmem_free(sf, sizeof(*sf));
-	ump_free(ump);
+	ffs_ump_free(ump);
 	return error;
 }
 
@@ -380,8 +382,15 @@ sb_write(struct ufsmount *ump, bool clean)
 	return error;
 }
 
+/* Read the summary area into um_csp (fsck compares it). */
+int
+ffs_csum_read(struct ufsmount *ump)
+{
+	return csum_io(ump, false);
+}
+
 /* Summaries, then the superblock. */
-static int
+int
 ffs_sbupdate(struct ufsmount *ump, bool clean)
 {
 	int error;
@@ -391,24 +400,12 @@ ffs_sbupdate(struct ufsmount *ump, bool clean)
 	return sb_write(ump, clean);
 }
 
-/* Failed requests of the mount's device so far. */
-static uint64_t
-dev_errors(struct ufsmount *ump)
-{
-	struct blk_stats bs;
-
-	blk_getstats(ump->um_devvp->v_blkdev, &bs);
-	return bs.bs_errors;
-}
-
-/* Set up a read-write mount: summaries in memory, "not clean" on disk. */
+/* Set up a read-write mount: the summaries in memory. */
 static int
 mount_rw(struct ufsmount *ump)
 {
 	struct fs *fs = ump->um_fs;
-	int error;
 
-	ump->um_blkerrors = dev_errors(ump);
 	ump->um_csp = kmem_zalloc((size_t)fs->fs_ncg * sizeof(*ump->um_csp));
 	if (ump->um_csp == NULL)
 		return ENOMEM;
@@ -419,9 +416,7 @@ mount_rw(struct ufsmount *ump)
 		    "system\n", ump->um_devname);
 		return EIO;
 	}
-	if ((error = csum_io(ump, false)) != 0)
-		return error;
-	return sb_write(ump, false);
+	return csum_io(ump, false);
 }
 
 /* Does the option list opts name option opt? */
@@ -451,15 +446,15 @@ ffs_mount(struct mount *mp, struct vnode *devvp, const char *opts)
 		mp->mnt_flag |= MNT_RDONLY;
 	if (hasopt(opts, "noatime"))
 		mp->mnt_flag |= MNT_NOATIME;
-	if ((error = ump_create(devvp, &ump)) != 0)
+	if ((error = ffs_ump_create(devvp, &ump)) != 0)
 		return error;
 	if ((error = ffs_mount_checkrw(mp, ump)) != 0) {
-		ump_free(ump);
+		ffs_ump_free(ump);
 		return error;
 	}
 	ump->um_rdonly = (mp->mnt_flag & MNT_RDONLY) != 0;
 	if (!ump->um_rdonly && (error = mount_rw(ump)) != 0) {
-		ump_free(ump);
+		ffs_ump_free(ump);
 		return error;
 	}
 	ump->um_mountp = mp;
@@ -469,46 +464,28 @@ ffs_mount(struct mount *mp, struct vnode *devvp, const char *opts)
 }
 
 /*
- * The VFS has reclaimed every vnode, so every inode is in the buffer
- * cache.  A read-write mount writes all of that first, then the
- * summaries and the superblock marked clean, so the clean flag never
- * reaches the disk before what it vouches for.  If that fails, the
- * mount stays as it is (the VFS keeps it mounted) unless the unmount is
- * forced, and is never marked clean afterwards: the buffers that could
- * not be written are gone, so a later attempt that succeeds would vouch
- * for a file system that lost them.  Nor is it marked clean when any
- * request to the device failed while it was mounted: an operation cut
- * short by an I/O error (an inode freed whose blocks could not all be
- * read, a page lost at write-back) may have left it inconsistent.
+ * The VFS has reclaimed every vnode and written everything back
+ * (ffs_sync, then the clean flag): only the in-core state is left.
  */
 static int
 ffs_unmount(struct mount *mp, int flags)
 {
 	struct ufsmount *ump = VFSTOUFS(mp);
-	int error = 0;
 
-	if (!ump->um_rdonly) {
-		if ((dev_errors(ump) != ump->um_blkerrors ||
-		    mp->mnt_wrerror != 0) && !ump->um_wrerror) {
-			kprintf("ffs: %s: errors while mounted; not "
-			    "marked clean (run fsck)\n", ump->um_devname);
-			ump->um_wrerror = true;
-		}
-		error = bflush(ump->um_devvp);
-		if (error == 0)
-			error = ffs_sbupdate(ump, !ump->um_wrerror);
-		if (error != 0) {
-			kprintf("ffs: %s: could not write the file system "
-			    "back (error %d); it is not marked clean\n",
-			    ump->um_devname, error);
-			ump->um_wrerror = true;
-			if ((flags & MNT_FORCE) == 0)
-				return error;
-		}
-	}
-	ump_free(ump);
+	ffs_ump_free(ump);
 	mp->mnt_data = NULL;
-	return error;
+	return 0;
+}
+
+/* vfs_setclean: write the superblock with fs_clean set or cleared. */
+static int
+ffs_setclean(struct mount *mp, bool clean)
+{
+	struct ufsmount *ump = VFSTOUFS(mp);
+
+	if (ump->um_rdonly)
+		return EROFS;
+	return sb_write(ump, clean);
 }
 
 static int
@@ -570,8 +547,7 @@ ffs_statvfs(struct mount *mp, struct kstatvfs *sf)
 
 /*
  * The vnodes were synced by the VFS; write the summaries and the
- * superblock if they changed (still marked not clean: the file system
- * stays mounted).
+ * superblock if they changed, with the clean flag as it is on disk.
  */
 static int
 ffs_sync(struct mount *mp, int waitfor)
@@ -580,7 +556,7 @@ ffs_sync(struct mount *mp, int waitfor)
 
 	if (ump->um_rdonly || !ump->um_fmod)
 		return 0;
-	return ffs_sbupdate(ump, false);
+	return ffs_sbupdate(ump, (ump->um_fs->fs_clean & FS_ISCLEAN) != 0);
 }
 
 /* vfs_loadvnode: fill vp from inode ino. */
@@ -632,4 +608,6 @@ const struct vfsops ffs_vfsops = {
 	.vfs_statvfs = ffs_statvfs,
 	.vfs_sync = ffs_sync,
 	.vfs_loadvnode = ffs_loadvnode,
+	.vfs_fsck = ffs_fsck,
+	.vfs_setclean = ffs_setclean,
 };

@@ -386,7 +386,7 @@ ffs_inactive(struct vnode *vp)
 		 */
 		ffs_imodified(ip, 0);
 		(void)ffs_update(ip);
-		VFSTOUFS(vp->v_mount)->um_wrerror = true;
+		vfs_damaged(vp->v_mount);
 		return error;
 	}
 	ip->i_mode = 0;

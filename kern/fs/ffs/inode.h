@@ -48,8 +48,6 @@ struct ufsmount {
 	struct csum	*um_csp;	/* per-group summaries, host order */
 	bool		um_fmod;	/* superblock or summaries changed */
 	bool		um_rdonly;
-	bool		um_wrerror;	/* writing back failed: never clean */
-	uint64_t	um_blkerrors;	/* device's failed requests at mount */
 };
 
 #define VFSTOUFS(mp)	((struct ufsmount *)(mp)->mnt_data)

@@ -1,25 +1,32 @@
 /*
- * t_ffs_model.c: model-based tests of FFS write support through libukfs.
+ * t_model.c: model-based tests of file system write support through
+ * libukfs, over the table of file systems (tests/common/fstab).
  *
  * A seeded random sequence of operations (create, append, overwrite,
  * sparse writes far out, truncate both ways, mkdir, rename of files and
  * directories across directories, link, symlink, remove, rmdir, chmod,
  * chown, utimes) is applied both to a directory of the host, the model,
- * and to an FFS image made by makefs.  Every operation must succeed or
+ * and to an image made by the file system's own third-party tool (the
+ * row's "make" column: makefs for FFS).  Every operation must succeed or
  * fail alike on both.  The image is mounted once per batch of
- * operations; after each batch it is released, the independent checker
- * (ffs_check.py) must find it consistent, and at the next mount the whole
- * tree must read back as the host's: names, types, modes, owners, link
- * counts, sizes, symbolic link targets, contents, and the modification
- * times that were set explicitly.
+ * operations; after each batch it is released, the row's independent
+ * checker (ffs_check.py, e2fsck -fn, fsck.fat -n) must find it
+ * consistent, and at the next mount the whole tree must read back as the
+ * host's: names, types, modes, owners, link counts, sizes, symbolic link
+ * targets, contents, and the modification times that were set
+ * explicitly.  What a row cannot hold (its features: links, symlinks,
+ * owners, modes, nanosecond times, holes) is neither done nor compared.
+ * A missing checker skips the case with the reason; it never passes.
+ *
+ * A new file system adds its rows to tests/common/fstab and a MODEL_TC
+ * line (and DIND_TC where it has indirect blocks) below.
  *
  * The seed is printed with every failure, and each run writes its
  * operations to ops.log in the work directory.  Knobs for debugging, in
- * the environment: FFS_MODEL_SEED and FFS_MODEL_OPS override the seed
- * and the number of operations of the model cases; FFS_MODEL_PARANOID
- * compares the whole tree after every operation (through the caches);
- * FFS_MODEL_FULLCFG starts the full-image case at that configuration;
- * FFS_MODEL_FAULTROUNDS sets the rounds of the fault case.
+ * the environment: MODEL_SEED and MODEL_OPS override the seed and the
+ * number of operations of the model cases; MODEL_PARANOID compares the
+ * whole tree after every operation (through the caches);
+ * MODEL_FAULTROUNDS sets the rounds of the fault case.
  *
  * Other cases reuse the machinery: a file growing through double indirect
  * blocks, a directory of 20,000 entries filled and emptied (timed, to
@@ -81,7 +88,11 @@ struct model {
 	struct ukfs	*m_fs;		/* mounted image, or NULL */
 	bool		m_faults;	/* image errors are expected */
 	bool		m_root;		/* may chown on the host */
-	int		m_ufs;		/* 1 or 2 */
+	const char	*m_row;		/* row of tests/common/fstab */
+	char		m_fstype[32];	/* its fstype */
+	char		m_checker[32];	/* its checker */
+	unsigned	m_feat;		/* its features, F_* */
+	int		m_ptrsize;	/* 4 or 8 (ind4, ind8), else 0 */
 	int		m_bsize;
 	uint64_t	m_budget;	/* bytes of data kept at most */
 	struct ent	*m_ents;
@@ -94,7 +105,17 @@ struct model {
 	uint8_t		*m_buf2;
 };
 
-static char ffs_check_path[1024];
+/* Row features (tests/common/fstab). */
+#define F_OWNERS	0x01
+#define F_MODES		0x02
+#define F_LINKS		0x04
+#define F_SYMLINKS	0x08
+#define F_NSEC		0x10
+#define F_SPARSE	0x20
+
+#define HAS(m, f)	(((m)->m_feat & (f)) != 0)
+
+static char fstab_sh[1200];	/* sh command prefix running fstab.sh */
 
 #define MFAIL(m, ...) do {						\
 	char msg_[1024];						\
@@ -130,62 +151,112 @@ envnum(const char *name, uint64_t def)
 	return v != NULL && *v != '\0' ? strtoull(v, NULL, 0) : def;
 }
 
-/* Where ffs_check.py is: $FFS_CHECK, or what env.sh beside us says. */
-static const char *
-find_checker(const atf_tc_t *tc)
+/*
+ * Take FSU_SRC and FFS_CHECK from the env.sh beside the test programs
+ * (unless the environment has them), and find tests/common/fstab.sh.
+ */
+static void
+load_env(const atf_tc_t *tc)
 {
-	const char *v = getenv("FFS_CHECK");
-	char path[1024], line[1200];
+	char path[1024], line[1200], *eq;
 	FILE *f;
 
-	if (ffs_check_path[0] != '\0')
-		return ffs_check_path;
-	if (v != NULL && *v != '\0') {
-		snprintf(ffs_check_path, sizeof(ffs_check_path), "%s", v);
-		return ffs_check_path;
-	}
 	snprintf(path, sizeof(path), "%s/../env.sh",
 	    atf_tc_get_config_var_wd(tc, "srcdir", "."));
-	if ((f = fopen(path, "r")) == NULL)
-		return NULL;
-	while (fgets(line, sizeof(line), f) != NULL) {
-		if (strncmp(line, "FFS_CHECK=", 10) != 0)
-			continue;
-		line[strcspn(line, "\n")] = '\0';
-		if ((size_t)snprintf(ffs_check_path, sizeof(ffs_check_path),
-		    "%s", line + 10) >= sizeof(ffs_check_path))
-			ffs_check_path[0] = '\0';
+	if ((f = fopen(path, "r")) != NULL) {
+		while (fgets(line, sizeof(line), f) != NULL) {
+			line[strcspn(line, "\n")] = '\0';
+			if (strncmp(line, "export ", 7) == 0 ||
+			    (eq = strchr(line, '=')) == NULL)
+				continue;
+			*eq = '\0';
+			if ((strcmp(line, "FSU_SRC") == 0 ||
+			    strcmp(line, "FSU_BIN") == 0 ||
+			    strcmp(line, "FFS_CHECK") == 0) &&
+			    getenv(line) == NULL)
+				setenv(line, eq + 1, 1);
+		}
+		fclose(f);
 	}
-	fclose(f);
-	return ffs_check_path[0] != '\0' ? ffs_check_path : NULL;
+	if (getenv("FSU_SRC") == NULL)
+		atf_tc_fail("FSU_SRC is not set and %s does not say it", path);
+	snprintf(fstab_sh, sizeof(fstab_sh), "sh '%s/tests/common/fstab.sh'",
+	    getenv("FSU_SRC"));
+}
+
+/* One field of the row, by running fstab.sh. */
+static void
+row_field(const char *row, const char *field, char *buf, size_t len)
+{
+	char cmd[1400];
+	FILE *p;
+
+	snprintf(cmd, sizeof(cmd), "%s field '%s' %s", fstab_sh, row, field);
+	ATF_REQUIRE((p = popen(cmd, "r")) != NULL);
+	if (fgets(buf, (int)len, p) == NULL)
+		buf[0] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	if (pclose(p) != 0 || buf[0] == '\0')
+		atf_tc_fail("no row '%s' in tests/common/fstab", row);
+}
+
+static bool
+has_word(const char *list, const char *w)
+{
+	size_t n = strlen(w);
+	const char *p;
+
+	for (p = list; (p = strstr(p, w)) != NULL; p += n)
+		if ((p == list || p[-1] == ',') && (p[n] == ',' ||
+		    p[n] == '\0'))
+			return true;
+	return false;
+}
+
+static void
+row_load(struct model *m, const char *row)
+{
+	char feat[512];
+
+	m->m_row = row;
+	row_field(row, "fstype", m->m_fstype, sizeof(m->m_fstype));
+	row_field(row, "checker", m->m_checker, sizeof(m->m_checker));
+	row_field(row, "features", feat, sizeof(feat));
+	m->m_feat = (has_word(feat, "owners") ? F_OWNERS : 0) |
+	    (has_word(feat, "modes") ? F_MODES : 0) |
+	    (has_word(feat, "links") ? F_LINKS : 0) |
+	    (has_word(feat, "symlinks") ? F_SYMLINKS : 0) |
+	    (has_word(feat, "nsec") ? F_NSEC : 0) |
+	    (has_word(feat, "sparse") ? F_SPARSE : 0);
+	m->m_ptrsize = has_word(feat, "ind4") ? 4 :
+	    has_word(feat, "ind8") ? 8 : 0;
 }
 
 /*
- * Run the checker on img; true if it says OK.  The first lines of its
- * report go to *out (may be NULL).
+ * Run the row's checker on img: 0 consistent, 1 not, 77 the checker is
+ * missing.  The first lines of its report go to *out (may be NULL).
  */
-static bool
-run_checker(const char *img, char *out, size_t outlen)
+static int
+run_checker(struct model *m, const char *img, char *out, size_t outlen)
 {
 	char cmd[2048];
 	FILE *f;
 	size_t n = 0;
 	int rv;
 
-	if (ffs_check_path[0] == '\0')
-		return true;
-	snprintf(cmd, sizeof(cmd), "python3 '%s' '%s' >check.out 2>&1",
-	    ffs_check_path, img);
+	snprintf(cmd, sizeof(cmd), "%s check '%s' '%s' >check.msg 2>&1",
+	    fstab_sh, m->m_row, img);
 	rv = system(cmd);
+	rv = WIFEXITED(rv) ? WEXITSTATUS(rv) : 1;
 	if (out != NULL && outlen > 0) {
 		out[0] = '\0';
-		if ((f = fopen("check.out", "r")) != NULL) {
+		if ((f = fopen("check.msg", "r")) != NULL) {
 			n = fread(out, 1, outlen - 1, f);
 			out[n] = '\0';
 			fclose(f);
 		}
 	}
-	return rv == 0;
+	return rv == 0 ? 0 : rv == 77 ? 77 : 1;
 }
 
 static void
@@ -193,29 +264,36 @@ require_checker(struct model *m, const char *img)
 {
 	char out[600];
 
-	if (!run_checker(img, out, sizeof(out)))
-		MFAIL(m, "ffs_check: %s", out);
+	switch (run_checker(m, img, out, sizeof(out))) {
+	case 0:
+		return;
+	case 77:
+		out[strcspn(out, "\n")] = '\0';
+		atf_tc_skip("%s", out);
+		break;
+	default:
+		MFAIL(m, "%s: %s", m->m_checker, out);
+	}
 }
 
 /*
- * makefs an empty image of size MiB with the given -o options.  The
- * image file gets 64 KiB of slack after the file system: ffs_check.py
- * reads a slow symbolic link's data as a whole block even when it is a
- * fragment run, which passes the end of the image when the run is in the
- * last fragments of the file system (as on a full image).
+ * An image of the row, of size MiB, holding nothing: made by the row's
+ * third-party tool (FFS rows leave 64 KiB of slack after the file
+ * system: ffs_check.py reads a slow symbolic link's data as a whole
+ * block even when it is a fragment run, which passes the end of the
+ * image when the run is in the last fragments of the file system).
  */
 static void
-mkimg(const char *img, int mib, const char *opts, bool be)
+mkimg(struct model *m, const char *img, int mib)
 {
-	h_run("rm -rf empty.d && mkdir empty.d && makefs -t ffs -s %dm "
-	    "-o %s %s %s empty.d >makefs.out 2>&1 && truncate -s +64k %s",
-	    mib, opts, be ? "-B be" : "", img, img);
+	h_run("rm -rf empty.d && mkdir empty.d && %s mkimg '%s' '%s' %d "
+	    "empty.d >mkimg.out 2>&1", fstab_sh, m->m_row, img, mib);
 }
 
 static void
 model_mount(struct model *m, const char *img)
 {
-	m->m_fs = ukfs_mount("ffs", img, NULL, 0, NULL);
+	m->m_fs = ukfs_mount(m->m_fstype, img, NULL, 0, NULL);
 	if (m->m_fs == NULL)
 		MFAIL(m, "mount %s: %s", img, strerror(errno));
 }
@@ -630,7 +708,8 @@ static void
 op_write(struct model *m, int how)
 {
 	struct ent *f = pick(m, S_IFREG);
-	uint64_t far[3], nind = (uint64_t)m->m_bsize / (m->m_ufs == 1 ? 4 : 8);
+	uint64_t far[3], nind = m->m_ptrsize == 0 ? 0 :
+	    (uint64_t)m->m_bsize / (uint64_t)m->m_ptrsize;
 	off_t off;
 	size_t len;
 
@@ -647,6 +726,18 @@ op_write(struct model *m, int how)
 		off = (off_t)rndn(m, (uint64_t)f->e_size + 1);
 		break;
 	default:
+		if (nind == 0) {
+			/*
+			 * No indirect blocks: far out, beyond the end
+			 * (megabytes where holes cost nothing, else a few
+			 * blocks).
+			 */
+			off = f->e_size + (off_t)(HAS(m, F_SPARSE) ?
+			    rndn(m, 64 * (uint64_t)MIB) :
+			    rndn(m, 8 * (uint64_t)m->m_bsize));
+			len = 1 + (size_t)rndn(m, 3 * (uint64_t)m->m_bsize);
+			break;
+		}
 		/* Around where single, double, triple indirect blocks start. */
 		far[0] = NDADDR;
 		far[1] = NDADDR + nind;
@@ -903,6 +994,12 @@ op_utimes(struct model *m)
 	tv[0].tv_usec = (suseconds_t)rndn(m, 1000000);
 	tv[1].tv_sec = (time_t)(1000000000 + rndn(m, 800000000));
 	tv[1].tv_usec = (suseconds_t)rndn(m, 1000000);
+	if (!HAS(m, F_NSEC)) {
+		/* Whole even seconds: what FAT's 2-second times hold. */
+		tv[0].tv_sec &= ~(time_t)1;
+		tv[1].tv_sec &= ~(time_t)1;
+		tv[0].tv_usec = tv[1].tv_usec = 0;
+	}
 	logop(m, "lutimes %s %lld.%06ld", e->e_path, (long long)tv[1].tv_sec,
 	    (long)tv[1].tv_usec);
 	hpath(hp, sizeof(hp), e->e_path);
@@ -951,24 +1048,30 @@ model_step(struct model *m)
 		op_rename(m, false);
 	else if (r < 59)
 		op_rename(m, true);
-	else if (r < 64)
-		op_link(m);
-	else if (r < (big ? 65u : 70u))
-		op_symlink(m);
+	else if (r < 64) {
+		if (HAS(m, F_LINKS))
+			op_link(m);
+	} else if (r < (big ? 65u : 70u)) {
+		if (HAS(m, F_SYMLINKS))
+			op_symlink(m);
+	}
 	else if (r < 80)
 		op_remove(m);
 	else if (r < 86)
 		op_rmdir(m);
-	else if (r < 90)
-		op_chmod(m);
-	else if (r < 93)
-		op_chown(m);
+	else if (r < 90) {
+		if (HAS(m, F_MODES))
+			op_chmod(m);
+	} else if (r < 93) {
+		if (HAS(m, F_OWNERS))
+			op_chown(m);
+	}
 	else if (r < 97)
 		op_utimes(m);
 	else
 		op_readback(m);
 	rescan(m);
-	if (getenv("FFS_MODEL_PARANOID") != NULL && !m->m_faults) {
+	if (getenv("MODEL_PARANOID") != NULL && !m->m_faults) {
 		size_t i;
 
 		for (i = 0; i < m->m_nents; i++)
@@ -1083,16 +1186,16 @@ compare_ent(struct model *m, const struct ent *e)
 		MFAIL(m, "lstat %s in the image: %s", e->e_path,
 		    strerror(errno));
 	if ((hs.st_mode & S_IFMT) != (is.st_mode & S_IFMT) ||
-	    (S_ISLNK(hs.st_mode) ? 0 : (hs.st_mode & 07777) !=
-	    (is.st_mode & 07777)))
+	    (S_ISLNK(hs.st_mode) || !HAS(m, F_MODES) ? 0 :
+	    (hs.st_mode & 07777) != (is.st_mode & 07777)))
 		MFAIL(m, "%s: mode %o in the image, %o on the host", e->e_path,
 		    (unsigned)is.st_mode, (unsigned)hs.st_mode);
-	if (m->m_root && (hs.st_uid != is.st_uid || hs.st_gid != is.st_gid))
+	if (m->m_root && HAS(m, F_OWNERS) && (hs.st_uid != is.st_uid || hs.st_gid != is.st_gid))
 		MFAIL(m, "%s: owner %u:%u in the image, %u:%u on the host",
 		    e->e_path, (unsigned)is.st_uid, (unsigned)is.st_gid,
 		    (unsigned)hs.st_uid, (unsigned)hs.st_gid);
 	nlink = S_ISDIR(hs.st_mode) ? 2 + subdirs(m, e) : hs.st_nlink;
-	if (is.st_nlink != nlink)
+	if (HAS(m, F_LINKS) && is.st_nlink != nlink)
 		MFAIL(m, "%s: %u links in the image, %u expected", e->e_path,
 		    (unsigned)is.st_nlink, (unsigned)nlink);
 	if (!S_ISDIR(hs.st_mode) && hs.st_size != is.st_size)
@@ -1165,12 +1268,14 @@ compare_all(struct model *m)
 /* --------------------------------------------------------------- runs */
 
 static void
-model_init(struct model *m, const atf_tc_t *tc, int ufs, uint64_t seed)
+model_init(struct model *m, const atf_tc_t *tc, const char *row,
+    uint64_t seed)
 {
 	memset(m, 0, sizeof(*m));
-	m->m_seed = envnum("FFS_MODEL_SEED", seed);
+	load_env(tc);
+	row_load(m, row);
+	m->m_seed = envnum("MODEL_SEED", seed);
 	m->m_rng = m->m_seed;
-	m->m_ufs = ufs;
 	m->m_root = geteuid() == 0;
 	m->m_budget = 8 * MIB;
 	ATF_REQUIRE((m->m_buf = malloc(BUFSZ)) != NULL);
@@ -1179,7 +1284,6 @@ model_init(struct model *m, const atf_tc_t *tc, int ufs, uint64_t seed)
 	fprintf(m->m_log, "seed %llu\n", (unsigned long long)m->m_seed);
 	umask(0);
 	h_run("rm -rf host && mkdir host");
-	(void)find_checker(tc);
 }
 
 static void
@@ -1202,7 +1306,7 @@ model_syncroot(struct model *m)
 
 	ATF_REQUIRE(ukfs_lstat(m->m_fs, "/", &st) == 0);
 	ATF_REQUIRE(chmod("host", st.st_mode & 07777) == 0);
-	if (m->m_root)
+	if (m->m_root && HAS(m, F_OWNERS))
 		ATF_REQUIRE(chown("host", st.st_uid, st.st_gid) == 0);
 }
 
@@ -1220,17 +1324,14 @@ model_geometry(struct model *m)
  * in batches, each checked and compared.
  */
 static void
-model_run(const atf_tc_t *tc, int ufs, const char *opts, bool be,
-    uint64_t seed, unsigned nops)
+model_run(const atf_tc_t *tc, const char *row, uint64_t seed, unsigned nops)
 {
 	struct model m;
 	unsigned i;
-	char o[256];
 
-	snprintf(o, sizeof(o), "version=%d,density=4096,%s", ufs, opts);
-	mkimg("img", 32, o, be);
-	model_init(&m, tc, ufs, seed);
-	nops = (unsigned)envnum("FFS_MODEL_OPS", nops);
+	model_init(&m, tc, row, seed);
+	mkimg(&m, "img", 32);
+	nops = (unsigned)envnum("MODEL_OPS", nops);
 	model_mount(&m, "img");
 	model_syncroot(&m);
 	model_geometry(&m);
@@ -1248,39 +1349,43 @@ model_run(const atf_tc_t *tc, int ufs, const char *opts, bool be,
 	model_fini(&m);
 }
 
-#define MODEL_TC(name, ufs, opts, be, seed, nops)			\
+/* name: the test case; row: of tests/common/fstab. */
+#define MODEL_TC(name, row, seed, nops)					\
 ATF_TC(name);								\
 ATF_TC_HEAD(name, tc)							\
 {									\
-	atf_tc_set_md_var(tc, "descr", "random operations on UFS" #ufs	\
-	    " " opts " (" #be ": big-endian) match a host directory");	\
-	atf_tc_set_md_var(tc, "require.progs", "makefs");		\
+	atf_tc_set_md_var(tc, "descr", "random operations on " row	\
+	    " match a host directory");					\
 	atf_tc_set_md_var(tc, "timeout", "600");			\
 }									\
 ATF_TC_BODY(name, tc)							\
 {									\
-	model_run(tc, ufs, opts, be, seed, nops);			\
+	model_run(tc, row, seed, nops);					\
 }
 
-MODEL_TC(model_ufs1_4k, 1, "bsize=4096,fsize=512", false, 1, 3000)
-MODEL_TC(model_ufs2_4k, 2, "bsize=4096,fsize=512", false, 2, 3000)
-MODEL_TC(model_ufs2_be_16k, 2, "bsize=16384,fsize=2048", true, 3, 3000)
-MODEL_TC(model_ufs1_be_32k, 1, "bsize=32768,fsize=4096", true, 4, 2500)
-MODEL_TC(model_ufs2_32k, 2, "bsize=32768,fsize=4096", false, 5, 2500)
-MODEL_TC(model_ufs2_64k, 2, "bsize=65536,fsize=8192", false, 6, 2000)
-MODEL_TC(model_ufs1_64k, 1, "bsize=65536,fsize=8192", false, 7, 2000)
+MODEL_TC(model_ufs1_4k, "ufs1-4k", 1, 3000)
+MODEL_TC(model_ufs2_4k, "ufs2-4k", 2, 3000)
+MODEL_TC(model_ufs2_be_16k, "ufs2-be-16k", 3, 3000)
+MODEL_TC(model_ufs1_be_32k, "ufs1-be-32k", 4, 2500)
+MODEL_TC(model_ufs2_32k, "ufs2-32k", 5, 2500)
+MODEL_TC(model_ufs2_64k, "ufs2-64k", 6, 2000)
+MODEL_TC(model_ufs1_64k, "ufs1-64k", 7, 2000)
 
 /* ------------------------------------------------ double indirect growth */
 
-/* "OK: ufsN, X inodes used, Y frags used": Y, or -1. */
+/*
+ * The space the image uses: from the checker's report where it says
+ * ("OK: ufsN, X inodes used, Y frags used": Y), else -1.
+ */
 static long long
-checker_frags(void)
+checker_frags(struct model *m)
 {
 	char line[256], *p;
 	FILE *f;
 	long long v = -1;
 
-	if ((f = fopen("check.out", "r")) == NULL)
+	if (strcmp(m->m_checker, "ffs_check") != 0 ||
+	    (f = fopen("fstab_check.out", "r")) == NULL)
 		return -1;
 	if (fgets(line, sizeof(line), f) != NULL &&
 	    (p = strstr(line, "used, ")) != NULL)
@@ -1297,28 +1402,25 @@ checker_frags(void)
  * and compared, and at the end the image uses what it used at the start.
  */
 static void
-dind_run(const atf_tc_t *tc, int ufs, const char *opts, bool be)
+dind_run(const atf_tc_t *tc, const char *row)
 {
 	struct model m;
 	uint64_t nind, dstart, from, end, off;
 	long long frags0;
-	char o[256], hp[64];
+	char hp[64];
 	size_t len;
 	int fd, step;
 
-	snprintf(o, sizeof(o), "version=%d,density=8192,%s", ufs, opts);
-	mkimg("img", 64, o, be);
-	model_init(&m, tc, ufs, 11);
-	if (ffs_check_path[0] != '\0') {
-		require_checker(&m, "img");
-		frags0 = checker_frags();
-	} else {
-		frags0 = -1;
-	}
+	model_init(&m, tc, row, 11);
+	ATF_REQUIRE_MSG(m.m_ptrsize != 0, "row %s has no indirect blocks "
+	    "(ind4 or ind8)", row);
+	mkimg(&m, "img", 64);
+	require_checker(&m, "img");
+	frags0 = checker_frags(&m);
 	model_mount(&m, "img");
 	model_syncroot(&m);
 	model_geometry(&m);
-	nind = (uint64_t)m.m_bsize / (ufs == 1 ? 4 : 8);
+	nind = (uint64_t)m.m_bsize / (uint64_t)m.m_ptrsize;
 	dstart = (NDADDR + nind) * (uint64_t)m.m_bsize;
 	end = dstart + 3 * (uint64_t)m.m_bsize + 1234;
 	from = dstart <= 24 * MIB ? 0 : dstart - MIB;
@@ -1364,31 +1466,30 @@ dind_run(const atf_tc_t *tc, int ufs, const char *opts, bool be)
 	model_release(&m);
 	require_checker(&m, "img");
 	if (frags0 >= 0)
-		ATF_REQUIRE_EQ_MSG(checker_frags(), frags0, "frags used: %lld "
-		    "after removing the file, %lld before creating it",
-		    checker_frags(), frags0);
+		ATF_REQUIRE_EQ_MSG(checker_frags(&m), frags0, "frags used: "
+		    "%lld after removing the file, %lld before creating it",
+		    checker_frags(&m), frags0);
 	model_fini(&m);
 }
 
-#define DIND_TC(name, ufs, opts, be)					\
+#define DIND_TC(name, row)						\
 ATF_TC(name);								\
 ATF_TC_HEAD(name, tc)							\
 {									\
 	atf_tc_set_md_var(tc, "descr", "a file grows through double "	\
-	    "indirect blocks, shrinks and goes (UFS" #ufs " " opts ")");\
-	atf_tc_set_md_var(tc, "require.progs", "makefs");		\
+	    "indirect blocks, shrinks and goes (" row ")");		\
 	atf_tc_set_md_var(tc, "timeout", "600");			\
 }									\
 ATF_TC_BODY(name, tc)							\
 {									\
-	dind_run(tc, ufs, opts, be);					\
+	dind_run(tc, row);						\
 }
 
-DIND_TC(dind_ufs1_4k, 1, "bsize=4096,fsize=512", false)
-DIND_TC(dind_ufs2_be_4k, 2, "bsize=4096,fsize=512", true)
-DIND_TC(dind_ufs2_16k, 2, "bsize=16384,fsize=2048", false)
-DIND_TC(dind_ufs1_be_32k, 1, "bsize=32768,fsize=4096", true)
-DIND_TC(dind_ufs2_64k, 2, "bsize=65536,fsize=8192", false)
+DIND_TC(dind_ufs1_4k, "ufs1-4k")
+DIND_TC(dind_ufs2_be_4k, "ufs2-be-4k")
+DIND_TC(dind_ufs2_16k, "ufs2-16k")
+DIND_TC(dind_ufs1_be_32k, "ufs1-be-32k")
+DIND_TC(dind_ufs2_64k, "ufs2-64k")
 
 /* ------------------------------------------------------- a big directory */
 
@@ -1448,23 +1549,15 @@ bigdir_phase(struct model *m, const char *what, int op)
 		    what, q[3], q[0]);
 }
 
-ATF_TC(bigdir);
-ATF_TC_HEAD(bigdir, tc)
-{
-	atf_tc_set_md_var(tc, "descr", "a directory of 20,000 entries is "
-	    "filled and emptied in time linear in its size");
-	atf_tc_set_md_var(tc, "require.progs", "makefs");
-	atf_tc_set_md_var(tc, "timeout", "600");
-}
-ATF_TC_BODY(bigdir, tc)
+static void
+bigdir_run(const atf_tc_t *tc, const char *row, int mib)
 {
 	struct model m;
 	char **names;
 	size_t n, i;
 
-	mkimg("img", 64, "version=2,density=1024,bsize=16384,fsize=2048",
-	    false);
-	model_init(&m, tc, 2, 12);
+	model_init(&m, tc, row, 12);
+	mkimg(&m, "img", mib);
 	model_mount(&m, "img");
 	model_syncroot(&m);
 	ATF_REQUIRE(mkdir("host/d", 0755) == 0);
@@ -1490,6 +1583,22 @@ ATF_TC_BODY(bigdir, tc)
 	model_release(&m);
 	model_fini(&m);
 }
+
+/* mib: an image size with inodes for BIGDIR_N files. */
+#define BIGDIR_TC(name, row, mib)					\
+ATF_TC(name);								\
+ATF_TC_HEAD(name, tc)							\
+{									\
+	atf_tc_set_md_var(tc, "descr", "a directory of 20,000 entries is "\
+	    "filled and emptied in time linear in its size (" row ")");	\
+	atf_tc_set_md_var(tc, "timeout", "600");			\
+}									\
+ATF_TC_BODY(name, tc)							\
+{									\
+	bigdir_run(tc, row, mib);					\
+}
+
+BIGDIR_TC(bigdir, "ufs2-16k", 96)
 
 /* ---------------------------------------------------------- a full image */
 
@@ -1529,96 +1638,98 @@ append_full(struct model *m, const char *path, size_t len)
 	return e;
 }
 
-ATF_TC(full);
-ATF_TC_HEAD(full, tc)
+static void
+full_run(const atf_tc_t *tc, const char *row, unsigned seed)
 {
-	atf_tc_set_md_var(tc, "descr", "writing until the image is full "
-	    "fails with ENOSPC and loses nothing that was there");
-	atf_tc_set_md_var(tc, "require.progs", "makefs");
-	atf_tc_set_md_var(tc, "timeout", "600");
-}
-ATF_TC_BODY(full, tc)
-{
-	static const char *const cfg[] = {
-		"version=2,density=4096,bsize=4096,fsize=512",
-		"version=1,density=4096,bsize=32768,fsize=4096",
-		"version=2,density=16384,bsize=65536,fsize=8192",
-	};
 	struct model m;
 	char path[64], hp[80];
-	unsigned c, i, nfull;
+	unsigned i, nfull;
 	int fd;
 
-	c = (unsigned)envnum("FFS_MODEL_FULLCFG", 0);
-	for (; c < sizeof(cfg) / sizeof(cfg[0]); c++) {
-		mkimg("img", 8, cfg[c], c == 1);
-		model_init(&m, tc, c == 1 ? 1 : 2, 13 + c);
-		m.m_budget = 3 * MIB;
-		model_mount(&m, "img");
-		model_syncroot(&m);
-		model_geometry(&m);
-		rescan(&m);
-		/* Things that were there before. */
-		for (i = 0; i < 150; i++)
-			model_step(&m);
-		model_release(&m);
-		require_checker(&m, "img");
-		model_mount(&m, "img");
-		compare_all(&m);
-		/* One big file, then small files, until nothing fits. */
-		ATF_REQUIRE((fd = open("host/full", O_CREAT | O_WRONLY,
+	model_init(&m, tc, row, seed);
+	mkimg(&m, "img", 8);
+	m.m_budget = 3 * MIB;
+	model_mount(&m, "img");
+	model_syncroot(&m);
+	model_geometry(&m);
+	rescan(&m);
+	/* Things that were there before. */
+	for (i = 0; i < 150; i++)
+		model_step(&m);
+	model_release(&m);
+	require_checker(&m, "img");
+	model_mount(&m, "img");
+	compare_all(&m);
+	/* One big file, then small files, until nothing fits. */
+	ATF_REQUIRE((fd = open("host/full", O_CREAT | O_WRONLY,
+	    0644)) != -1);
+	close(fd);
+	ATF_REQUIRE(ukfs_create(m.m_fs, "/full", 0644) == 0);
+	while (append_full(&m, "/full", BUFSZ) == 0)
+		continue;
+	for (i = 0, nfull = 0; nfull < 20 && i < 5000; i++) {
+		snprintf(path, sizeof(path), "/small%u", i);
+		hpath(hp, sizeof(hp), path);
+		if (ukfs_create(m.m_fs, path, 0644) != 0) {
+			ATF_REQUIRE_EQ_MSG(errno, ENOSPC, "create %s: "
+			    "%s", path, strerror(errno));
+			nfull++;
+			continue;
+		}
+		ATF_REQUIRE((fd = open(hp, O_CREAT | O_WRONLY,
 		    0644)) != -1);
 		close(fd);
-		ATF_REQUIRE(ukfs_create(m.m_fs, "/full", 0644) == 0);
-		while (append_full(&m, "/full", BUFSZ) == 0)
-			continue;
-		for (i = 0, nfull = 0; nfull < 20 && i < 5000; i++) {
-			snprintf(path, sizeof(path), "/small%u", i);
-			hpath(hp, sizeof(hp), path);
-			if (ukfs_create(m.m_fs, path, 0644) != 0) {
-				ATF_REQUIRE_EQ_MSG(errno, ENOSPC, "create %s: "
-				    "%s", path, strerror(errno));
-				nfull++;
-				continue;
-			}
-			ATF_REQUIRE((fd = open(hp, O_CREAT | O_WRONLY,
-			    0644)) != -1);
-			close(fd);
-			if (append_full(&m, path, 1 + (size_t)rndn(&m,
-			    2 * (uint64_t)m.m_bsize)) != 0)
-				nfull++;
-		}
-		ATF_REQUIRE_MSG(nfull > 0, "the image never filled up");
-		model_release(&m);
-		require_checker(&m, "img");
-		model_mount(&m, "img");
-		compare_all(&m);
-		/* Growing anything now fails cleanly. */
-		rescan(&m);
-		for (i = 0; i < 60; i++) {
-			struct ent *f = pick(&m, S_IFREG);
-
-			(void)append_full(&m, f->e_path, 1 + (size_t)rndn(&m,
-			    3 * (uint64_t)m.m_bsize));
-		}
-		model_release(&m);
-		require_checker(&m, "img");
-		model_mount(&m, "img");
-		compare_all(&m);
-		/* Room again. */
-		ATF_REQUIRE(unlink("host/full") == 0);
-		ATF_REQUIRE(ukfs_remove(m.m_fs, "/full") == 0);
-		rescan(&m);
-		for (i = 0; i < 100; i++)
-			model_step(&m);
-		model_release(&m);
-		require_checker(&m, "img");
-		model_mount(&m, "img");
-		compare_all(&m);
-		model_release(&m);
-		model_fini(&m);
+		if (append_full(&m, path, 1 + (size_t)rndn(&m,
+		    2 * (uint64_t)m.m_bsize)) != 0)
+			nfull++;
 	}
+	ATF_REQUIRE_MSG(nfull > 0, "the image never filled up");
+	model_release(&m);
+	require_checker(&m, "img");
+	model_mount(&m, "img");
+	compare_all(&m);
+	/* Growing anything now fails cleanly. */
+	rescan(&m);
+	for (i = 0; i < 60; i++) {
+		struct ent *f = pick(&m, S_IFREG);
+
+		(void)append_full(&m, f->e_path, 1 + (size_t)rndn(&m,
+		    3 * (uint64_t)m.m_bsize));
+	}
+	model_release(&m);
+	require_checker(&m, "img");
+	model_mount(&m, "img");
+	compare_all(&m);
+	/* Room again. */
+	ATF_REQUIRE(unlink("host/full") == 0);
+	ATF_REQUIRE(ukfs_remove(m.m_fs, "/full") == 0);
+	rescan(&m);
+	for (i = 0; i < 100; i++)
+		model_step(&m);
+	model_release(&m);
+	require_checker(&m, "img");
+	model_mount(&m, "img");
+	compare_all(&m);
+	model_release(&m);
+	model_fini(&m);
 }
+
+#define FULL_TC(name, row, seed)					\
+ATF_TC(name);								\
+ATF_TC_HEAD(name, tc)							\
+{									\
+	atf_tc_set_md_var(tc, "descr", "writing until the image is full "\
+	    "fails with ENOSPC and loses nothing that was there (" row ")");\
+	atf_tc_set_md_var(tc, "timeout", "600");			\
+}									\
+ATF_TC_BODY(name, tc)							\
+{									\
+	full_run(tc, row, seed);					\
+}
+
+FULL_TC(full_ufs2_4k, "ufs2-4k", 13)
+FULL_TC(full_ufs1_be_32k, "ufs1-be-32k", 14)
+FULL_TC(full_ufs2_64k, "ufs2-64k", 15)
 
 /* ------------------------------------------------------ injected faults */
 
@@ -1712,7 +1823,8 @@ fault_ops(void *arg)
 	setenv("RUMP_BLKFAIL_SEED", v, 1);
 	m->m_faults = true;
 	m->m_ierrs = 0;
-	if ((m->m_fs = ukfs_mount("ffs", "fimg", NULL, 0, NULL)) == NULL)
+	if ((m->m_fs = ukfs_mount(m->m_fstype, "fimg", NULL, 0, NULL)) ==
+	    NULL)
 		_exit(2);
 	m->m_rng = fr->fr_seed;
 	for (i = 0; i < fr->fr_nops; i++)
@@ -1735,9 +1847,9 @@ fault_readall(void *arg)
 	int rv = 3;
 
 	unsetenv("RUMP_BLKFAIL");
-	if ((fs = ukfs_mount("ffs", "fimg", NULL, 0, NULL)) == NULL) {
+	if ((fs = ukfs_mount(m->m_fstype, "fimg", NULL, 0, NULL)) == NULL) {
 		rv = 0;
-		fs = ukfs_mount("ffs", "fimg", NULL, UKFS_RDONLY, NULL);
+		fs = ukfs_mount(m->m_fstype, "fimg", NULL, UKFS_RDONLY, NULL);
 	}
 	if (fs == NULL)
 		_exit(2);
@@ -1762,25 +1874,17 @@ file_has(const char *name, const char *s)
 	return found;
 }
 
-ATF_TC(faults);
-ATF_TC_HEAD(faults, tc)
-{
-	atf_tc_set_md_var(tc, "descr", "operations under injected I/O errors "
-	    "fail cleanly, and the image still mounts and reads");
-	atf_tc_set_md_var(tc, "require.progs", "makefs");
-	atf_tc_set_md_var(tc, "timeout", "900");
-}
-ATF_TC_BODY(faults, tc)
+static void
+faults_run(const atf_tc_t *tc, const char *row)
 {
 	static const unsigned rates[] = { 5, 30, 100, 400 };
 	struct faultrun fr;
 	struct model m;
 	unsigned i, nrounds, nfailed = 0, nclean = 0, nok = 0;
-	int rv;
+	int rv, rv2;
 
-	mkimg("img", 16, "version=2,density=4096,bsize=4096,fsize=512",
-	    false);
-	model_init(&m, tc, 2, 14);
+	model_init(&m, tc, row, 14);
+	mkimg(&m, "img", 16);
 	m.m_budget = 4 * MIB;
 	model_mount(&m, "img");
 	model_syncroot(&m);
@@ -1790,7 +1894,7 @@ ATF_TC_BODY(faults, tc)
 		model_step(&m);
 	model_release(&m);
 	require_checker(&m, "img");
-	nrounds = (unsigned)envnum("FFS_MODEL_FAULTROUNDS", 60);
+	nrounds = (unsigned)envnum("MODEL_FAULTROUNDS", 60);
 	for (i = 0; i < nrounds; i++) {
 		h_run("cp img fimg && rm -rf fhost && cp -a host fhost");
 		fr.fr_m = &m;
@@ -1815,11 +1919,14 @@ ATF_TC_BODY(faults, tc)
 			    fr.fr_rate, (unsigned long long)fr.fr_seed,
 			    rv < 0 ? "killed by signal" : "mount failed",
 			    rv < 0 ? -rv : 0);
-		if (run_checker("fimg", NULL, 0))
+		rv2 = run_checker(&m, "fimg", NULL, 0);
+		if (rv2 == 77)
+			atf_tc_skip("the checker %s is missing", m.m_checker);
+		if (rv2 == 0)
 			nok++;
 		else if (rv == 3)
 			atf_tc_fail("round %u (RUMP_BLKFAIL=%u RUMP_BLKFAIL_SEED="
-			    "%llu): the image is marked clean but ffs_check "
+			    "%llu): the image is marked clean but its checker "
 			    "finds it inconsistent", i, fr.fr_rate,
 			    (unsigned long long)fr.fr_seed);
 		nclean += rv == 3;
@@ -1827,9 +1934,26 @@ ATF_TC_BODY(faults, tc)
 		h_run("rm -rf host && mv fhost host");
 	}
 	printf("%u rounds: %u saw errors; afterwards %u consistent by "
-	    "ffs_check, %u marked clean\n", nrounds, nfailed, nok, nclean);
+	    "%s, %u marked clean\n", nrounds, nfailed, nok, m.m_checker,
+	    nclean);
 	model_fini(&m);
 }
+
+#define FAULTS_TC(name, row)						\
+ATF_TC(name);								\
+ATF_TC_HEAD(name, tc)							\
+{									\
+	atf_tc_set_md_var(tc, "descr", "operations under injected I/O "	\
+	    "errors fail cleanly, and the image still mounts and reads ("\
+	    row ")");							\
+	atf_tc_set_md_var(tc, "timeout", "900");			\
+}									\
+ATF_TC_BODY(name, tc)							\
+{									\
+	faults_run(tc, row);						\
+}
+
+FAULTS_TC(faults, "ufs2-4k")
 
 ATF_TP_ADD_TCS(tp)
 {
@@ -1846,7 +1970,9 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, dind_ufs1_be_32k);
 	ATF_TP_ADD_TC(tp, dind_ufs2_64k);
 	ATF_TP_ADD_TC(tp, bigdir);
-	ATF_TP_ADD_TC(tp, full);
+	ATF_TP_ADD_TC(tp, full_ufs2_4k);
+	ATF_TP_ADD_TC(tp, full_ufs1_be_32k);
+	ATF_TP_ADD_TC(tp, full_ufs2_64k);
 	ATF_TP_ADD_TC(tp, faults);
 	return atf_no_error();
 }
