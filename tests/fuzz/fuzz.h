@@ -24,6 +24,7 @@ struct ukfs;
 #define FUZZ_MAXEXTENTS	32		/* data extents followed */
 
 extern int fuzz_trace;		/* FUZZ_TRACE set: print what is done */
+extern int fuzz_mounted;	/* the input has mounted (fuzz_mount) */
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 int	LLVMFuzzerInitialize(int *, char ***);
@@ -43,9 +44,10 @@ size_t	fuzz_mutate_image(uint8_t *, size_t, unsigned int);
 void	fuzz_boot(void);
 
 /*
- * Put the image bytes into the process's image file (a memfd, or an
- * unlinked file under $TMPDIR) and return its path, which ukfs_mount()
- * takes.  The contents are replaced on every call.
+ * Put the image bytes into the process's image file (in a directory of
+ * its own under $FUZZ_TMPDIR, $TMPDIR or /tmp, removed at exit) and
+ * return its path, which ukfs_mount() takes.  The contents are replaced
+ * on every call, and a journal left beside the image is removed.
  */
 const char *fuzz_image(const uint8_t *, size_t);
 

@@ -4,9 +4,12 @@
  *
  * Speed matters (libFuzzer wants thousands of inputs a second), so the
  * kernel is booted once per process and kept booted by a handle on its
- * root file system; each input is written into one memfd (an unlinked
- * temporary file where there is none), which ukfs_mount() opens by its
- * /proc/self/fd path, and mounted and released.  After each release the
+ * root file system; each input is written into one image file, in a
+ * directory of its own under $FUZZ_TMPDIR or $TMPDIR (make fuzz uses
+ * /dev/shm), and mounted by its name and released.  The name is real,
+ * not a descriptor's /proc path, because a read-write mount keeps its
+ * journal beside the image; the journal is removed before each input, so
+ * that none is recovered into the next.  After each release the
  * kernel must hold exactly the memory it held before the input (less
  * what its caches keep for reuse), and the process no more descriptors:
  * anything more is a leak, and the target aborts so that libFuzzer keeps
@@ -18,6 +21,7 @@
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -39,32 +43,61 @@ static struct ukfs *root_handle;
 static uint64_t mem_base;	/* kernel memory used before the input */
 static int fd_base;		/* lowest free descriptor then */
 int fuzz_trace;			/* FUZZ_TRACE: say what is done */
+int fuzz_mounted;		/* this input mounted */
 static int image_fd = -1;
-static char image_path[64];
+static char image_dir[4096];
+static char image_path[4200];
+
+/* Remove what is beside the image (journals), and with all the image. */
+static void
+image_clean(int all)
+{
+	char path[4400];
+	struct dirent *de;
+	DIR *d;
+
+	if ((d = opendir(image_dir)) == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0 ||
+		    (!all && strcmp(de->d_name, "image") == 0))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", image_dir, de->d_name);
+		(void)unlink(path);
+	}
+	closedir(d);
+}
+
+static void
+image_remove(void)
+{
+	image_clean(1);
+	(void)rmdir(image_dir);
+}
 
 static void
 image_open(void)
 {
-	char tmpl[4096];
 	const char *dir;
 
-#ifdef MFD_CLOEXEC
-	image_fd = memfd_create("fuzz-image", MFD_CLOEXEC);
-#endif
-	if (image_fd == -1) {
-		if ((dir = getenv("TMPDIR")) == NULL || dir[0] == '\0')
-			dir = "/tmp";
-		snprintf(tmpl, sizeof(tmpl), "%s/fuzz-image.XXXXXX", dir);
-		if ((image_fd = mkstemp(tmpl)) == -1) {
-			perror(tmpl);
-			abort();
-		}
-		(void)unlink(tmpl);
+	if ((dir = getenv("FUZZ_TMPDIR")) == NULL || dir[0] == '\0')
+		dir = getenv("TMPDIR");
+	if (dir == NULL || dir[0] == '\0')
+		dir = "/tmp";
+	snprintf(image_dir, sizeof(image_dir), "%s/fsu-fuzz.XXXXXX", dir);
+	if (mkdtemp(image_dir) == NULL) {
+		perror(image_dir);
+		abort();
 	}
-	snprintf(image_path, sizeof(image_path), "/proc/self/fd/%d", image_fd);
-	if (access(image_path, R_OK) == -1)
-		snprintf(image_path, sizeof(image_path), "/dev/fd/%d",
-		    image_fd);
+	snprintf(image_path, sizeof(image_path), "%s/image", image_dir);
+	image_fd = open(image_path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC,
+	    0600);
+	if (image_fd == -1) {
+		perror(image_path);
+		abort();
+	}
+	atexit(image_remove);
 }
 
 /* Kernel memory in use, less what the caches keep for reuse. */
@@ -142,8 +175,13 @@ fuzz_image(const uint8_t *data, size_t len)
 	fuzz_boot();
 	mem_base = mem_used();
 	fd_base = lowest_fd();
-	if (ftruncate(image_fd, 0) == -1 ||
-	    ftruncate(image_fd, (off_t)len) == -1) {
+	fuzz_mounted = 0;
+	image_clean(0);
+	/*
+	 * Not truncated to zero first: ext4 then writes the data back when
+	 * the kernel closes the file, at every input.
+	 */
+	if (ftruncate(image_fd, (off_t)len) == -1) {
 		perror("fuzz: image file");
 		abort();
 	}
@@ -164,6 +202,8 @@ fuzz_mount(const char *path, const char *fstype, int flags)
 	struct ukfs *fs;
 
 	fs = ukfs_mount(fstype, path, NULL, flags | UKFS_NOLOCK, NULL);
+	if (fs != NULL)
+		fuzz_mounted = 1;
 	if (fuzz_trace)
 		fprintf(stderr, "fuzz: mount %s: %s\n", fs != NULL ?
 		    ukfs_fstype(fs) : "failed", fs != NULL ? "" :

@@ -4,7 +4,8 @@
  * are inputs; every input is run once through LLVMFuzzerTestOneInput().
  * An input that takes longer than FUZZ_TIMEOUT seconds (default 30) is a
  * hang: its name is printed and the program aborts, as it does when the
- * target crashes.  The last line says how many inputs ran.
+ * target crashes.  The last line says how many inputs ran, and for the
+ * image targets how many of them mounted.
  */
 #define _GNU_SOURCE
 #include <sys/types.h>
@@ -21,11 +22,12 @@
 
 #include "fuzz.h"
 
-/* Defined by the targets that need it. */
+/* Defined by the targets that need them (fuzz_util.c). */
 int	LLVMFuzzerInitialize(int *, char ***) __attribute__((__weak__));
+extern int fuzz_mounted __attribute__((__weak__));
 
 static const char *current;
-static unsigned long ninputs;
+static unsigned long ninputs, nmounted;
 static int failed;
 
 static void
@@ -71,6 +73,8 @@ run_file(const char *path, unsigned timeout)
 	alarm(0);
 	free(buf);
 	ninputs++;
+	if (&fuzz_mounted != NULL && fuzz_mounted)
+		nmounted++;
 }
 
 static int
@@ -130,6 +134,9 @@ main(int argc, char **argv)
 		(void)LLVMFuzzerInitialize(&argc, &argv);
 	for (i = 1; i < argc; i++)
 		run_path(argv[i], timeout);
-	printf("replay: %lu inputs\n", ninputs);
+	if (&fuzz_mounted != NULL)
+		printf("replay: %lu inputs, %lu mounted\n", ninputs, nmounted);
+	else
+		printf("replay: %lu inputs\n", ninputs);
 	return failed;
 }

@@ -5,8 +5,13 @@
 # size; crashes, hangs, leaks and timeouts go to DIR/crashes/TARGET/ and
 # are listed.  The corpus grows in DIR/corpus/TARGET/, starting from the
 # seeds and the regression corpus (tests/fuzz/corpus/TARGET/, read
-# only).  The exit status is 1 when anything was found.
+# only).  The exit status is 1 when anything was found.  The targets
+# keep their image files in /dev/shm when they can (FUZZ_TMPDIR).
 dir=$1 secs=$2
+if [ -z "${FUZZ_TMPDIR:-}" ] && [ -d /dev/shm ] && [ -w /dev/shm ]; then
+	FUZZ_TMPDIR=/dev/shm
+	export FUZZ_TMPDIR
+fi
 shift 2
 found=0
 printf '%-18s %10s %8s %7s %7s %7s  %s\n' target execs exec/s cov ft corpus \

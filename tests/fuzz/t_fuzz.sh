@@ -10,7 +10,8 @@ h_init() {
 	. "$(atf_get_srcdir)/../env.sh"
 }
 
-# replay TARGET DIR: run TARGET over the files of DIR; at least one.
+# replay TARGET DIR [all]: run TARGET over the files of DIR; at least
+# one; with "all", every one must mount (the seeds are valid images).
 replay() {
 	bin=$(atf_get_srcdir)/$1
 	[ -x "$bin" ] || atf_fail "$1 was not built"
@@ -21,9 +22,13 @@ replay() {
 		atf_fail "$1 failed (status $status) on $(sed -n \
 		    's/^replay: input hangs: //p' err)$(tail -n 1 out)"
 	fi
-	n=$(sed -n 's/^replay: \([0-9]*\) inputs$/\1/p' out)
+	n=$(sed -n 's/^replay: \([0-9]*\) inputs.*/\1/p' out)
 	[ "${n:-0}" -gt 0 ] || atf_fail "$1: no input replayed from $2"
-	echo "$1: $n inputs from $2"
+	cat out
+	m=$(sed -n 's/^replay: [0-9]* inputs, \([0-9]*\) mounted$/\1/p' out)
+	if [ "${3:-}" = all ] && [ -n "$m" ] && [ "$m" -ne "$n" ]; then
+		atf_fail "$1: only $m of the $n seeds mounted"
+	fi
 }
 
 corpus_body() {	# corpus_body TARGET
@@ -43,7 +48,7 @@ seeds_body() {	# seeds_body TARGET
 		cat "$dir/.failed"
 		atf_fail "the seed recipe of $1 failed"
 	fi
-	replay "$1" "$dir"
+	replay "$1" "$dir" all
 }
 
 atf_init_test_cases() {
