@@ -195,8 +195,6 @@ vaccess(const struct vattr *va, int mode, const struct kauth_cred *cred)
 	return ((mode_t)mode & ~bits) == 0 ? 0 : EACCES;
 }
 
-/* Typed defaults (see genfs.h). */
-
 /* Block map calls one SEEK_DATA or SEEK_HOLE may make before it gives up. */
 #define SEEKHOLE_MAXMAP	(1 << 16)
 
@@ -217,8 +215,8 @@ int
 vn_seekhole(struct vnode *vp, off_t off, bool hole, off_t *resp)
 {
 	struct vattr va;
-	daddr_t lbn, pbn;
-	off_t bpos;
+	daddr_t lbn, last, pbn;
+	off_t bpos = off;
 	int error, run, shift, n;
 
 	if ((error = VOP_GETATTR(vp, &va)) != 0)
@@ -230,10 +228,11 @@ vn_seekhole(struct vnode *vp, off_t off, bool hole, off_t *resp)
 	shift = vp->v_mount->mnt_bshift;
 	if (shift < 9 || shift > 30)
 		goto alldata;
-	lbn = off >> shift;
-	for (n = 0; (bpos = (off_t)lbn << shift) < va.va_size; n++) {
+	last = (va.va_size - 1) >> shift;
+	for (lbn = off >> shift, n = 0; lbn <= last; n++) {
+		bpos = (off_t)lbn << shift;
 		if (n == SEEKHOLE_MAXMAP)
-			goto alldata_here;
+			goto alldata;
 		error = VOP_BMAP(vp, lbn, &pbn, &run);
 		if (error == EOPNOTSUPP)
 			goto alldata;
@@ -245,21 +244,19 @@ vn_seekhole(struct vnode *vp, off_t off, bool hole, off_t *resp)
 			*resp = MAX(off, bpos);
 			return 0;
 		}
-		if (run < 0)
-			run = 0;
-		lbn += (daddr_t)run + 1;
+		lbn += (daddr_t)MAX(run, 0) + 1;
 	}
 	if (!hole)
 		return ENXIO;
-	*resp = MAX(off, MIN(bpos, va.va_size));
+	*resp = lbn <= last ? MAX(off, bpos) : va.va_size;
 	return 0;
-alldata_here:
-	off = MAX(off, bpos);
 alldata:
+	off = MAX(off, bpos);
 	*resp = hole ? va.va_size : off;
 	return 0;
 }
 
+/* Typed defaults (see genfs.h). */
 
 int
 genfs_ro_create(struct vnode *dvp, const char *nm, size_t len,

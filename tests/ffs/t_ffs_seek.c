@@ -241,8 +241,78 @@ ATF_TC_BODY(huge_ufs2, tc)
 	huge_test("-o version=2,bsize=4096,fsize=512");
 }
 
+static uint32_t
+get32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	    (uint32_t)p[3] << 24;
+}
+
+/*
+ * Set the size of inode ino of the little-endian UFS2 image "img" (as
+ * makefs makes it: groups not staggered) to size.
+ */
+static void
+patch_size(uint64_t ino, uint64_t size)
+{
+	uint8_t sb[2048], v[8];
+	uint64_t off, ipg, fpg;
+	int fd, i;
+
+	ATF_REQUIRE((fd = open("img", O_RDWR)) != -1);
+	for (i = 0; i < 2; i++) {
+		ATF_REQUIRE(pread(fd, sb, sizeof(sb), i == 0 ? 65536 : 8192) ==
+		    (ssize_t)sizeof(sb));
+		if (get32(sb + 1372) == 0x19540119)
+			break;
+	}
+	ATF_REQUIRE_MSG(i < 2, "no UFS2 superblock");
+	ipg = get32(sb + 184);
+	fpg = get32(sb + 188);
+	off = ((ino / ipg) * fpg + get32(sb + 16)) * get32(sb + 52) +
+	    (ino % ipg) * 256 + 16;
+	for (i = 0; i < 8; i++)
+		v[i] = (uint8_t)(size >> (8 * i));
+	ATF_REQUIRE(pwrite(fd, v, 8, (off_t)off) == 8);
+	ATF_REQUIRE(close(fd) == 0);
+}
+
+ATF_TC(corrupt_size);
+ATF_TC_HEAD(corrupt_size, tc)
+{
+	atf_tc_set_md_var(tc, "descr", "a file of one block whose size "
+	    "(corrupt) is 512 GiB, up to the triple indirect block: "
+	    "SEEK_DATA and SEEK_HOLE skip the missing subtrees");
+	atf_tc_set_md_var(tc, "require.progs", "makefs");
+}
+ATF_TC_BODY(corrupt_size, tc)
+{
+	const off_t huge = (off_t)1 << 39;
+	struct ukfs *fs;
+	struct stat st;
+
+	mkimg("-o version=2,bsize=4096,fsize=512");
+	fs = mnt(0);
+	ATF_REQUIRE_EQ(ukfs_create(fs, "/f", 0644), 0);
+	wr(fs, "/f", 0, 4096);
+	ATF_REQUIRE_EQ(ukfs_stat(fs, "/f", &st), 0);
+	umnt(fs);
+	patch_size((uint64_t)st.st_ino, (uint64_t)huge);
+	fs = mnt(UKFS_RDONLY);
+	ATF_REQUIRE_EQ(ukfs_stat(fs, "/f", &st), 0);
+	ATF_REQUIRE_EQ(st.st_size, huge);
+	seek_is(fs, "/f", 0, SEEK_DATA, 0);
+	seek_is(fs, "/f", 0, SEEK_HOLE, 4096);
+	seek_is(fs, "/f", 4096, SEEK_DATA, -1);
+	seek_is(fs, "/f", huge / 2, SEEK_DATA, -1);
+	seek_is(fs, "/f", huge / 2, SEEK_HOLE, huge / 2);
+	seek_is(fs, "/f", huge - 1, SEEK_HOLE, huge - 1);
+	umnt(fs);
+}
+
 ATF_TP_ADD_TCS(tp)
 {
+	ATF_TP_ADD_TC(tp, corrupt_size);
 	ATF_TP_ADD_TC(tp, ufs1_4k);
 	ATF_TP_ADD_TC(tp, ufs2_4k);
 	ATF_TP_ADD_TC(tp, ufs2_be_32k);
