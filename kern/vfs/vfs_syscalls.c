@@ -96,6 +96,7 @@ ksys_kstats(struct kstats *ks)
 	ks->ks_mem_inuse = km.ks_inuse;
 	ks->ks_mem_peak = km.ks_peak;
 	ks->ks_mem_limit = km.ks_limit;
+	ks->ks_mem_idle = ps.ps_idlebytes + vcache_idlebytes();
 	ks->ks_vnodes = vcache_count();
 	ks->ks_pages = ps.ps_resident;
 	ks->ks_pages_peak = ps.ps_peak;
@@ -593,6 +594,14 @@ ksys_lseek(struct kproc *kp, int fd, int64_t off, int whence,
 			return sys_exit(error);
 		base = va.va_size;
 		break;
+	case KSEEK_DATA:
+	case KSEEK_HOLE:
+		error = vn_seekhole(fp->f_vp, off, whence == KSEEK_HOLE,
+		    &base);
+		if (error != 0)
+			return sys_exit(error);
+		fp->f_offset = *newp = base;
+		return sys_exit(0);
 	default:
 		return sys_exit(EINVAL);
 	}

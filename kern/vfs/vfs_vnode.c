@@ -94,6 +94,13 @@ vcache_count(void)
 	return vc.count;
 }
 
+/* Bytes the hash table has grown by: kept, though no vnode needs them. */
+uint64_t
+vcache_idlebytes(void)
+{
+	return (uint64_t)(vc.nbuckets - VCACHE_MINBUCKETS) * sizeof(*vc.hash);
+}
+
 /* Double the hash table when chains get long; failure is harmless. */
 static void
 vcache_grow(void)
