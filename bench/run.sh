@@ -6,3 +6,4 @@ obj=$(cd "${1:-obj}" && pwd)
 python3 "$here/bench.py" "$obj"
 python3 "$here/put.py" "$obj"
 python3 "$here/fsck.py" "$obj"
+python3 "$here/journal.py" "$obj"
