@@ -202,6 +202,25 @@ slot_off(const struct jrnl *j, uint64_t seq)
 
 /* ------------------------------------------------------------ host I/O */
 
+/* A few errors in words, for the messages (the kernel has no strerror). */
+static const char *
+errstr(int error)
+{
+	switch (error) {
+	case EACCES:		return "permission denied";
+	case EPERM:		return "operation not permitted";
+	case EROFS:		return "read-only file system";
+	case ENOSPC:		return "no space left on the host";
+	case EDQUOT:		return "disc quota exceeded";
+	case EIO:		return "input/output error";
+	case ENOENT:		return "no such file or directory";
+	case EEXIST:		return "file exists";
+	case ENAMETOOLONG:	return "file name too long";
+	case ENOMEM:		return "out of memory";
+	default:		return "error";
+	}
+}
+
 /*
  * The journal file's host I/O.  inject: the request may fail by fault
  * injection (the journal's own I/O at commit and recovery).
@@ -614,8 +633,9 @@ jrnl_begin(struct jrnl *j)
 		blk_crashpoint();
 		error = hyp_create(j->j_path, (mode & 0666) | 0600, &j->j_fd);
 		if (error != 0) {
-			kprintf("jrnl: %s: cannot create the journal (error "
-			    "%d)%s\n", j->j_path, error, error == EEXIST ?
+			kprintf("jrnl: %s: cannot create the journal (%s, "
+			    "%d)%s\n", j->j_path, errstr(error), error,
+			    error == EEXIST ?
 			    "; another process is writing the image without "
 			    "its lock" : "; FSU_JOURNAL=off writes without "
 			    "one");
@@ -1038,9 +1058,9 @@ jrnl_commit(struct jrnl *j)
 	/* Committed: from here on the next opener finishes it if we fail. */
 	if ((error = jrnl_apply(j)) != 0) {
 		kprintf("jrnl: %s: the changes are committed but could not "
-		    "all be written to the image (error %d); the next "
-		    "command that opens the image writes them\n", j->j_path,
-		    error);
+		    "all be written to the image (%s); the next command "
+		    "that opens the image writes them\n", j->j_path,
+		    errstr(error));
 		j->j_begun = false;
 		(void)hyp_close(j->j_fd);
 		j->j_fd = -1;
@@ -1327,7 +1347,7 @@ rec_verify(struct jrnl *j, char *why, size_t whylen)
 		    j->j_stage, js->js_len);
 		if (error != 0) {
 			snprintf(why, whylen, "the image cannot be read "
-			    "(error %d)", error);
+			    "(%s)", errstr(error));
 			return JS_IOERR;
 		}
 		c = crc32c(0, j->j_stage, js->js_len);
@@ -1365,8 +1385,8 @@ jrnl_examine(struct jrnl *j, enum jstate *statep, char *why, size_t whylen)
 		j->j_fd = -1;
 		if (error == ENOENT)
 			return 0;
-		kprintf("jrnl: %s: cannot open the journal (error %d)\n",
-		    j->j_path, error);
+		kprintf("jrnl: %s: cannot open the journal (%s)\n",
+		    j->j_path, errstr(error));
 		return error;
 	}
 	if ((error = hyp_fileinfo(j->j_fd, &fsize, &ftype)) != 0)
@@ -1435,8 +1455,9 @@ jrnl_recover(struct jrnl *j, bool *viewp)
 		error = jrnl_empty(j);
 		break;
 	case JS_EMPTY:
+		/* An empty journal that cannot be removed does no harm. */
 		if (!rdonly && j->j_remove)
-			error = jio_remove(j);
+			(void)jio_remove(j);
 		break;
 	case JS_DONE:
 		if (!rdonly)
@@ -1459,8 +1480,8 @@ jrnl_recover(struct jrnl *j, bool *viewp)
 			    "that was interrupted after its commit\n",
 			    j->j_path);
 		else
-			kprintf("jrnl: %s: could not apply the journal (error "
-			    "%d)\n", j->j_path, error);
+			kprintf("jrnl: %s: could not apply the journal (%s)\n",
+			    j->j_path, errstr(error));
 		break;
 	}
 	index_free(j);
