@@ -52,7 +52,7 @@ env_clear(void)
 {
 	unsetenv("FSU_JOURNAL");
 	unsetenv("FSU_CRASH_AFTER");
-	unsetenv("FSU_BLKFAIL_AT");
+	unsetenv("FSU_BLKFAIL_NTH");
 	unsetenv("RUMP_BLKFAIL");
 }
 
@@ -531,7 +531,7 @@ ATF_TC_BODY(eio_every_request, tc)
 	for (n = 1;; n++) {
 		mkimg(IMG, OLD);
 		snprintf(v, sizeof(v), "%d", n);
-		setenv("FSU_BLKFAIL_AT", v, 1);
+		setenv("FSU_BLKFAIL_NTH", v, 1);
 		ATF_REQUIRE_EQ(kern_boot(), 0);
 		bd = attach(0);
 		ATF_REQUIRE_EQ(jrnl_open(bd, JRNL_ON, &j), 0);
@@ -545,7 +545,7 @@ ATF_TC_BODY(eio_every_request, tc)
 		error = jrnl_close(j, failed != 0);
 		ATF_REQUIRE_EQ(blk_detach(bd), 0);
 		kern_halt();
-		unsetenv("FSU_BLKFAIL_AT");
+		unsetenv("FSU_BLKFAIL_NTH");
 		if (!failed && error == 0) {
 			check_host(NWRITES);
 			break;
