@@ -925,7 +925,7 @@ blk_devsync(struct blkdev *bd)
 	blk_crashpoint();
 	if (windirty)
 		error = win_syncall(bd);
-	e = hyp_fsync(bd->bd_fd);
+	e = hyp_fdatasync(bd->bd_fd);
 	mutex_enter(&bd->bd_lock);
 	bd->bd_stats.bs_syncs++;
 	if (error != 0 || e != 0) {

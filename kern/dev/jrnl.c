@@ -19,9 +19,12 @@
  * Ordered mode (JRNL_ORDERED): a write that lies entirely in blocks the
  * file system allocated in this transaction and that were not freed in it
  * (so were free when it began; the file system reports both through
- * blk_txn_alloc and blk_txn_free) goes to the image at once: no state of
- * the image before the commit refers to those blocks.  That is most of
- * the data of new files, and new directory and indirect blocks.  The image is made durable before the commit record is written,
+ * blk_txn_alloc and blk_txn_free) may go to the image at once: no state
+ * of the image before the commit refers to those blocks.  The first such
+ * write costs a sync of the image before the commit record, more than a
+ * few journaled units, so it is done for a large write of file data
+ * (BLK_BULK, 32 KiB or more) or once J_FRESHMAX bytes of such writes
+ * were journaled; from then on every such write goes to the image.  The image is made durable before the commit record is written,
  * so after the commit the data is there.  Such a write is journaled
  * instead when a unit it touches is already in the journal (the journal's
  * copy would be applied over it).
@@ -205,11 +208,15 @@ jrnl_write(struct jrnl *j, int rw, uint64_t off, const struct kiovec *iov,
 
 	if (j->j_ordered && jrnl_es_covers(&j->j_fresh, off, off + total) &&
 	    !jrnl_index_overlaps(j, off, total)) {
-		error = blk_devrw(j->j_bd, BLK_WRITE | (rw & BLK_BULK), off,
-		    iov, iovcnt, donep);
-		j->j_direct = true;
-		j->j_stats.js_direct += *donep;
-		return error;
+		if ((rw & BLK_BULK) || j->j_direct ||
+		    j->j_freshjournaled >= J_FRESHMAX) {
+			error = blk_devrw(j->j_bd, BLK_WRITE | BLK_BULK, off,
+			    iov, iovcnt, donep);
+			j->j_direct = true;
+			j->j_stats.js_direct += *donep;
+			return error;
+		}
+		j->j_freshjournaled += total;
 	}
 	if ((error = jrnl_begin(j)) != 0)
 		return error;

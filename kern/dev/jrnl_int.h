@@ -28,6 +28,7 @@
 #define J_UNIT		4096		/* bytes of the device per record */
 #define J_MAXUNIT	65536
 #define J_STAGE		64		/* records staged per host call */
+#define J_FRESHMAX	(256 * 1024)	/* new data journaled before going direct */
 #define JNIL		UINT32_MAX
 
 /* One journaled unit; its record is at j_slots index (= sequence). */
@@ -58,6 +59,7 @@ struct jrnl {
 	bool		j_failed;	/* must not commit */
 	bool		j_direct;	/* ordered-mode writes reached the image */
 	bool		j_ordered;
+	uint64_t	j_freshjournaled; /* bytes that could have gone direct */
 	uint64_t	j_txid;
 	uint32_t	j_unit;
 	uint32_t	j_slotsize;	/* JR_SIZE + j_unit */
