@@ -70,7 +70,9 @@ KERN_CORE_SRCS = \
 
 KERN_BLK_SRCS = \
 	kern/dev/blk.c \
-	kern/dev/jrnl.c
+	kern/dev/jrnl.c \
+	kern/dev/jrnl_recover.c \
+	kern/dev/jrnl_subr.c
 
 KERN_PART_SRCS = \
 	kern/dev/part.c

@@ -43,7 +43,7 @@
  * congruential generator, seeded from RUMP_BLKFAIL_SEED or karc4random)
  * and fails with EIO, moving nothing, when the draw modulo 10000 is below
  * N.  The same seed and the same sequence of requests give the same
- * failures.  FSU_BLKFAIL_AT=N fails the Nth request of the process (a
+ * failures.  FSU_BLKFAIL_NTH=N fails the Nth request of the process (a
  * process-wide count), whatever the device.  For tests that must hit one
  * precise point of one device: FSU_BLKFAIL_WRITE=N fails its Nth write
  * request (1 is the first), FSU_BLKFAIL_OFFSET=OFF every request covering
@@ -137,7 +137,7 @@ struct blk_xfer {
 
 static struct blkdev *blk_units[BLK_MAXUNITS];
 
-/* Process-wide test hooks: FSU_BLKFAIL_AT and FSU_CRASH_AFTER (0: off). */
+/* Process-wide test hooks: FSU_BLKFAIL_NTH and FSU_CRASH_AFTER (0: off). */
 static uint64_t blk_failat, blk_reqno;
 static uint64_t blk_crashat, blk_hostwrites;
 
@@ -250,7 +250,7 @@ blk_params_fail(struct blkdev *bd)
 }
 
 /*
- * The process-wide hooks, read at boot: FSU_BLKFAIL_AT=N (N >= 1) and
+ * The process-wide hooks, read at boot: FSU_BLKFAIL_NTH=N (N >= 1) and
  * FSU_CRASH_AFTER=N (N >= 0, stored plus one so that 0 means off).  The
  * counts start again with every boot.
  */
@@ -261,7 +261,7 @@ blk_init(void)
 
 	blk_failat = blk_crashat = 0;
 	blk_reqno = blk_hostwrites = 0;
-	if (blk_param("FSU_BLKFAIL_AT", &v) && v > 0)
+	if (blk_param("FSU_BLKFAIL_NTH", &v) && v > 0)
 		blk_failat = v;
 	if (blk_param("FSU_CRASH_AFTER", &v) && v < UINT64_MAX)
 		blk_crashat = v + 1;
@@ -967,7 +967,7 @@ blk_devsync(struct blkdev *bd)
 	blk_crashpoint();
 	if (windirty)
 		error = win_syncall(bd);
-	e = hyp_fsync(bd->bd_fd);
+	e = hyp_fdatasync(bd->bd_fd);
 	mutex_enter(&bd->bd_lock);
 	bd->bd_stats.bs_syncs++;
 	if (error != 0 || e != 0) {
@@ -1286,6 +1286,13 @@ bool
 blk_mmapped(const struct blkdev *bd)
 {
 	return __atomic_load_n(&bd->bd_mmap, __ATOMIC_ACQUIRE);
+}
+
+/* Is the host file a regular file (not a host device)? */
+bool
+blk_regular(const struct blkdev *bd)
+{
+	return bd->bd_ftype == HYP_FT_REG;
 }
 
 int

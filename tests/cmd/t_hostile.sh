@@ -16,7 +16,7 @@ h_init() {
 	. "$(atf_get_srcdir)/../env.sh"
 	PATH="$FSU_BIN:$PATH"
 	export PATH
-	unset RUMP_BLKFAIL FSU_BLKFAIL_AT FSU_BLKFAIL_WRITE FSU_BLKFAIL_SYNC \
+	unset RUMP_BLKFAIL FSU_BLKFAIL_NTH FSU_BLKFAIL_WRITE FSU_BLKFAIL_SYNC \
 	    FSU_BLKFAIL_OFFSET FSU_JOURNAL
 	command -v python3 >/dev/null 2>&1 ||
 	    atf_skip "python3 is needed to patch the images"

@@ -60,7 +60,7 @@ static void
 clear_faults(void)
 {
 	unsetenv("RUMP_BLKFAIL");
-	unsetenv("FSU_BLKFAIL_AT");
+	unsetenv("FSU_BLKFAIL_NTH");
 	unsetenv("FSU_BLKFAIL_WRITE");
 	unsetenv("FSU_BLKFAIL_SYNC");
 	unsetenv("FSU_BLKFAIL_OFFSET");
