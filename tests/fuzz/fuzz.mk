@@ -7,6 +7,7 @@
 # its recipe tests/fuzz/seeds_<fs>.sh.  Adding a file system: its name
 # here and that recipe.
 FUZZ_FS = \
+	ext2fs \
 	ffs
 # File systems without write support: a read target only.
 FUZZ_FS_RDONLY =
