@@ -69,4 +69,10 @@ void	fuzz_walk(struct ukfs *);
  */
 int	fuzz_release(struct ukfs *);
 
+/*
+ * Abort unless the kernel holds the memory it held before the input and
+ * the process no more descriptors (what fuzz_release checks).
+ */
+void	fuzz_leakcheck(void);
+
 #endif /* !_TESTS_FUZZ_FUZZ_H_ */

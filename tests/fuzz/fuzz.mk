@@ -11,12 +11,16 @@ FUZZ_FS = \
 	ffs
 # File systems without write support: a read target only.
 FUZZ_FS_RDONLY =
+# File systems with a checker (ukfs_fsck): a target fuzz_fsck_<fs> too.
+FUZZ_FS_FSCK = \
+	ffs
 
 FUZZ_SECONDS ?= 60
 FUZZ_CC	?= clang
 
 FUZZ_FS_TARGETS = $(foreach f,$(FUZZ_FS) $(FUZZ_FS_RDONLY),fuzz_read_$(f)) \
-	$(foreach f,$(filter-out $(FUZZ_FS_RDONLY),$(FUZZ_FS)),fuzz_rw_$(f))
+	$(foreach f,$(filter-out $(FUZZ_FS_RDONLY),$(FUZZ_FS)),fuzz_rw_$(f)) \
+	$(foreach f,$(FUZZ_FS_FSCK),fuzz_fsck_$(f))
 FUZZ_TARGETS = $(FUZZ_FS_TARGETS) fuzz_part
 
 FUZZ_DIR  = $(O)/tests/fuzz
@@ -50,12 +54,18 @@ FUZZ_READ_OBJS = $(patsubst %,$(FUZZ_DIR)/%.o,$(filter fuzz_read_%, \
 	$(FUZZ_TARGETS)))
 FUZZ_RW_OBJS = $(patsubst %,$(FUZZ_DIR)/%.o,$(filter fuzz_rw_%, \
 	$(FUZZ_TARGETS)))
+FUZZ_FSCK_OBJS = $(patsubst %,$(FUZZ_DIR)/%.o,$(filter fuzz_fsck_%, \
+	$(FUZZ_TARGETS)))
 
 $(FUZZ_READ_OBJS): $(FUZZ_DIR)/fuzz_read_%.o: tests/fuzz/fuzz_read.c
 	@mkdir -p $(@D)
 	$(CC) $(HOSTFLAGS) $(FUZZ_CFLAGS) -DFUZZ_FSTYPE='"$*"' -c -o $@ $<
 
 $(FUZZ_RW_OBJS): $(FUZZ_DIR)/fuzz_rw_%.o: tests/fuzz/fuzz_rw.c
+	@mkdir -p $(@D)
+	$(CC) $(HOSTFLAGS) $(FUZZ_CFLAGS) -DFUZZ_FSTYPE='"$*"' -c -o $@ $<
+
+$(FUZZ_FSCK_OBJS): $(FUZZ_DIR)/fuzz_fsck_%.o: tests/fuzz/fuzz_fsck.c
 	@mkdir -p $(@D)
 	$(CC) $(HOSTFLAGS) $(FUZZ_CFLAGS) -DFUZZ_FSTYPE='"$*"' -c -o $@ $<
 
@@ -72,7 +82,8 @@ $(FUZZ_DIR)/fuzz_part: $(FUZZ_DIR)/fuzz_part.o $(FUZZ_MAIN) $(LIBKERN) \
 # Seeds, made by the third-party tools the recipes call.  A recipe whose
 # tool is missing leaves a .skip file instead (the replay test skips).
 fuzz_seed_recipe = tests/fuzz/seeds_$(patsubst fuzz_read_%,%,$(patsubst \
-	fuzz_rw_%,%,$(patsubst fuzz_part,part,$(1)))).sh
+	fuzz_rw_%,%,$(patsubst fuzz_fsck_%,%,$(patsubst fuzz_part,part, \
+	$(1))))).sh
 .SECONDEXPANSION:
 $(FUZZ_SEEDS): $(FUZZ_DIR)/seeds/%: $$(call fuzz_seed_recipe,$$*) \
     tests/fuzz/mkseeds.sh

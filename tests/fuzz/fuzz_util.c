@@ -214,13 +214,12 @@ fuzz_mount(const char *path, const char *fstype, int flags)
 	return fs;
 }
 
-int
-fuzz_release(struct ukfs *fs)
+void
+fuzz_leakcheck(void)
 {
 	uint64_t used;
-	int rv, fd;
+	int fd;
 
-	rv = ukfs_release(fs, 0);
 	if ((used = mem_used()) != mem_base) {
 		fprintf(stderr, "fuzz: kernel memory: %llu bytes in use after "
 		    "the release, %llu before the mount: leak\n",
@@ -232,6 +231,15 @@ fuzz_release(struct ukfs *fs)
 		    "release, %d before the mount: leak\n", fd, fd_base);
 		abort();
 	}
+}
+
+int
+fuzz_release(struct ukfs *fs)
+{
+	int rv;
+
+	rv = ukfs_release(fs, 0);
+	fuzz_leakcheck();
 	return rv;
 }
 

@@ -360,7 +360,15 @@ sb_write(struct ufsmount *ump, bool clean)
 	ffs_wr32(raw + offsetof(struct fs, fs_old_time), (uint32_t)now.tv_sec,
 	    sw);
 	ffs_wr64(raw + offsetof(struct fs, fs_time), (uint64_t)now.tv_sec, sw);
-	new64 = ump->um_ufs2 || fs->fs_maxbsize == fs->fs_bsize;
+	/*
+	 * UFS1 keeps the 64-bit totals too when its superblock has the
+	 * newer fields; ffs_sb_normalize() reads them whenever
+	 * FS_FLAGS_UPDATED is set with a 64-bit size, so they must be
+	 * written then whatever else the superblock says.
+	 */
+	new64 = ump->um_ufs2 || fs->fs_maxbsize == fs->fs_bsize ||
+	    ((fs->fs_old_flags & FS_FLAGS_UPDATED) &&
+	    ffs_rd64(raw + offsetof(struct fs, fs_size), sw) != 0);
 	if (!ump->um_ufs2) {
 		uint8_t *o = raw + offsetof(struct fs, fs_old_cstotal);
 
