@@ -304,7 +304,7 @@ LLVMFuzzerCustomMutator(uint8_t *data, size_t len, size_t max, unsigned seed)
 		(void)fuzz_mutate_image(data, ilen, seed);
 		return len;
 	}
-	if (ilen + 2 > max)
+	if (ilen + 2 >= max)
 		return len;
 	room = max - ilen - 2;
 	if (room > FUZZ_MAXOPS * OPSIZE * 2)
@@ -312,6 +312,8 @@ LLVMFuzzerCustomMutator(uint8_t *data, size_t len, size_t max, unsigned seed)
 	if (slen > room)
 		slen = room;
 	slen = LLVMFuzzerMutate(data + ilen, slen, room);
+	if (slen > room)
+		slen = room;
 	data[ilen + slen] = (uint8_t)slen;
 	data[ilen + slen + 1] = (uint8_t)(slen >> 8);
 	return ilen + slen + 2;

@@ -2341,6 +2341,7 @@ ffs_fsck(struct vnode *devvp, struct fsck_args *fa)
 	struct ufsmount *ump = NULL;
 	struct fck k;
 	struct fs *fs;
+	char why[200];
 	int error, run, round;
 	uint64_t ino;
 
@@ -2359,6 +2360,17 @@ ffs_fsck(struct vnode *devvp, struct fsck_args *fa)
 		    "cannot replay");
 		error = EOPNOTSUPP;
 		goto out;
+	}
+	/*
+	 * What a read-write mount needs of the superblock (the summary area
+	 * apart from the metadata, cluster and group sizes, ...) is not
+	 * something this checker rebuilds: an image that fails it is not
+	 * declared repaired.
+	 */
+	if (ffs_sb_validate_rw(fs, ump->um_sbloc, why, sizeof(why)) != 0) {
+		(void)problem(&k, 0, "superblock: %s", why);
+		say(&k, "the superblock cannot be repaired here");
+		goto out;	/* error 0, not clean: exit status 8 */
 	}
 	if (k.k_mode == FSCK_PREEN && !ump->um_unclean &&
 	    !(fa->fa_flags & FSCK_FORCE)) {
