@@ -246,6 +246,9 @@ TESTS_C_CMD = \
 	tests/cmd/h_fsu_stat \
 	tests/cmd/t_fsu_mode
 
+TESTS_C_MSDOSFS = \
+	tests/msdosfs/h_mounted
+
 TESTS_C_JOURNAL = \
 	tests/journal/h_snap \
 	tests/journal/t_jrnl
@@ -282,12 +285,13 @@ TESTS_SH = \
 	tests/cmd/t_two_images \
 	tests/cmd/t_walk \
 	tests/ext2fs/t_ext2fs \
+	tests/msdosfs/t_msdosfs \
 	tests/fsck/t_fsu_fsck \
 	tests/journal/t_journal
 
 TESTS_C = $(TESTS_C_KERN) $(TESTS_C_BLK) $(TESTS_C_PART) $(TESTS_C_VFS) \
 	$(TESTS_C_UKFS) $(TESTS_C_FFS) $(TESTS_C_FS) $(TESTS_C_CMD) \
-	$(TESTS_C_JOURNAL)
+	$(TESTS_C_JOURNAL) $(TESTS_C_MSDOSFS)
 
 # Every test directory has a Kyuafile; tests/Kyuafile includes them.
 KYUAFILES = tests/Kyuafile $(addsuffix Kyuafile,$(sort $(dir $(TESTS_C) \
@@ -418,6 +422,7 @@ $(KYUAFILES:%=$(O)/%): $(O)/%: %
 # Unit tests of the shared command code link its archive.
 $(TESTS_C_CMD:%=$(O)/%): $(LIBFSU)
 $(TESTS_C_CMD:%=$(O)/%.o): HOSTFLAGS += -Iukfs -Icmd
+$(TESTS_C_MSDOSFS:%=$(O)/%.o): HOSTFLAGS += -Iukfs
 
 # Shell tests source this to find the programs, the sources and the FFS
 # oracle (../shared/oracles/ffs_check.py beside the project, or FFS_CHECK).
