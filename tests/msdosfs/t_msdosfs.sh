@@ -482,7 +482,7 @@ attributes_body() {
 
 atf_test_case mount_options
 mount_options_head() {
-	atf_set descr "uid, gid, mask, dirmask and gmtoff mount options"
+	atf_set descr "uid, gid, mask, dirmask, gmtoff and utc mount options"
 	atf_set timeout 120
 }
 mount_options_body() {
@@ -513,6 +513,12 @@ mount_options_body() {
 	# The host's local time is the default (TZ=UTC-2 is 2 hours east).
 	atf_check -o inline:"$((t - 7200))\n" \
 	    env TZ=UTC-2 fsu_stat img -f %m /a
+	# ... and utc reads the volume's times as UTC whatever the zone.
+	atf_check -o inline:"$t\n" env TZ=UTC-2 fsu_stat -o utc img -f %m /a
+	atf_check -s exit:1 -e match:'exclude each other' \
+	    fsu_stat -o utc,gmtoff=60 img -f %m /a
+	atf_check -s exit:1 -e match:'takes no value' \
+	    fsu_stat -o utc=1 img -f %m /a
 	# Writing with an offset stores local time: mtools (TZ=UTC) sees
 	# the time of the offset's zone.
 	atf_check fsu_touch -o gmtoff=3600 img -t 202201020304.06 /a
