@@ -144,6 +144,9 @@ CMD_SRCS = \
 	cmd/fsu_util.c \
 	cmd/fsu_walk.c
 
+# File system pages (section 7), installed with the programs' pages.
+MAN7 = kern/fs/msdosfs/fsu_msdos.7
+
 # One directory per program; each holds PROG.c (and maybe more) + PROG.1.
 PROGS = \
 	fsu_batch \
@@ -447,7 +450,8 @@ bench: all
 
 install: all
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR)/pkgconfig \
-	    $(DESTDIR)$(INCDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man3
+	    $(DESTDIR)$(INCDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man3 \
+	    $(DESTDIR)$(MANDIR)/man7
 	$(if $(PROG_BINS),install -m 755 $(PROG_BINS) $(DESTDIR)$(BINDIR))
 	$(if $(UKFS_SRCS),install -m 644 $(LIBUKFS) $(DESTDIR)$(LIBDIR); \
 	    install -m 755 $(LIBUKFS_SO) $(DESTDIR)$(LIBDIR)/libukfs.so.1; \
@@ -456,6 +460,7 @@ install: all
 	    install -m 644 ukfs/ukfs.3 $(DESTDIR)$(MANDIR)/man3; \
 	    install -m 644 $(O)/ukfs/ukfs.pc $(DESTDIR)$(LIBDIR)/pkgconfig)
 	$(foreach p,$(PROGS),install -m 644 $(p)/$(p).1 $(DESTDIR)$(MANDIR)/man1;)
+	$(foreach m,$(MAN7),install -m 644 $(m) $(DESTDIR)$(MANDIR)/man7;)
 	$(foreach l,$(PROG_LINKS),ln -f $(DESTDIR)$(BINDIR)/$(call link_prog,$(l)) \
 	    $(DESTDIR)$(BINDIR)/$(call link_name,$(l)); \
 	    ln -sf $(call link_prog,$(l)).1 \
