@@ -11,6 +11,7 @@ the on-disk format as the FAT specification gives it.
   h_fat.py clean IMG            "clean", "dirty" or "none" (FAT12: no bit)
   h_fat.py start IMG NAME       first cluster of the root entry whose
                                 8.3 name is NAME ("FOO     TXT")
+  h_fat.py ino IMG NAME         byte offset of that entry / 32
   h_fat.py chain IMG NAME       its clusters, blank-separated
   h_fat.py setfat IMG N VALUE   FAT entry N := VALUE in every FAT
   h_fat.py loop IMG NAME        the chain's last entry points at its first
@@ -110,6 +111,16 @@ class Fat:
             for i in range(self.rootents):
                 yield off + 32 * i
 
+    def entry(self, name):
+        want = name.encode("ascii").ljust(11)[:11]
+        for o in self.root_entries():
+            e = self.data[o:o + 32]
+            if e[0] == 0:
+                break
+            if e[0] != 0xe5 and e[11] != 0x0f and bytes(e[0:11]) == want:
+                return o
+        sys.exit("h_fat: %s: no root entry %r" % (self.path, name))
+
     def start(self, name):
         want = name.encode("ascii").ljust(11)[:11]
         for o in self.root_entries():
@@ -155,6 +166,8 @@ def main():
         else:
             bit = 0x8000 if f.type == 16 else 0x08000000
             print("clean" if f.get(1) & bit else "dirty")
+    elif cmd == "ino":
+        print(f.entry(sys.argv[3]) // 32)
     elif cmd == "start":
         print(f.start(sys.argv[3]))
     elif cmd == "chain":

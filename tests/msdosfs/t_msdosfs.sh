@@ -526,6 +526,30 @@ mount_options_body() {
 	fsck_ok
 }
 
+atf_test_case file_numbers
+file_numbers_head() {
+	atf_set descr "a file's number is its entry's offset / 32, the same" \
+	    "through its parent, its . and its children's .."
+	atf_set timeout 60
+}
+file_numbers_body() {
+	h_init
+	mkfat 32 img
+	atf_check mmd -i img ::/Dir ::/Dir/Sub
+	fsu_stat img -f %i /Dir /Dir/. /Dir/Sub/.. >dir
+	fsu_stat img -f %i /Dir/Sub /Dir/Sub/. >sub
+	fsu_stat img -f %i / /Dir/.. /Dir/Sub/../.. >root
+	atf_check -o inline:"1\n" sort -u root
+	[ "$(sort -u dir | wc -l)" -eq 1 ] || atf_fail "/Dir: $(cat dir)"
+	atf_check -o file:dir sh -c "for i in 1 2 3; do python3 '$H_FAT' \
+	    ino img DIR; done"
+	[ "$(sort -u sub | wc -l)" -eq 1 ] || atf_fail "/Dir/Sub: $(cat sub)"
+	atf_check fsu_mv img /Dir/Sub /Moved
+	fsu_stat img -f %i /Moved /Moved/. >moved
+	[ "$(sort -u moved | wc -l)" -eq 1 ] || atf_fail "moved: $(cat moved)"
+	atf_check -o inline:"1\n" fsu_stat img -f %i /Moved/..
+}
+
 atf_init_test_cases() {
 	atf_add_test_case read_mtools_fat12
 	atf_add_test_case read_mtools_fat16
@@ -543,4 +567,5 @@ atf_init_test_cases() {
 	atf_add_test_case bad_chain_fat32
 	atf_add_test_case attributes
 	atf_add_test_case mount_options
+	atf_add_test_case file_numbers
 }
