@@ -74,6 +74,7 @@ struct msdosfsmount {
 	mode_t		pm_dirmask;	/* permissions of directories */
 	bool		pm_gmtoff_set;	/* times are UTC + pm_gmtoff, */
 	int32_t		pm_gmtoff;	/* else the host's local time */
+	uint64_t	pm_tzcache;	/* its last offset (msdosfs_conv.c) */
 
 	/* State. */
 	bool		pm_rdonly;
