@@ -15,6 +15,8 @@ the on-disk format as the FAT specification gives it.
   h_fat.py chain IMG NAME       its clusters, blank-separated
   h_fat.py setfat IMG N VALUE   FAT entry N := VALUE in every FAT
   h_fat.py loop IMG NAME        the chain's last entry points at its first
+  h_fat.py loopmid IMG NAME     its middle entry points at its first (a
+                                loop inside what the size needs)
   h_fat.py outside IMG NAME     the chain's first entry points past the
                                 volume's last cluster
 """
@@ -178,6 +180,10 @@ def main():
     elif cmd == "loop":
         ch = f.chain(f.start(sys.argv[3]))
         f.put(ch[-1], ch[0])
+        f.save()
+    elif cmd == "loopmid":
+        ch = f.chain(f.start(sys.argv[3]))
+        f.put(ch[len(ch) // 2], ch[0])
         f.save()
     elif cmd == "outside":
         ch = f.chain(f.start(sys.argv[3]))

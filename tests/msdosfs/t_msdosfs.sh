@@ -391,11 +391,14 @@ bad_chain() {
 	nsub=$(python3 "$H_FAT" chain img SUB | wc -w)
 	[ "$nsub" -ge 2 ] || atf_fail "SUB has one cluster only"
 	echo new >new
-	for how in loop outside; do
+	for how in loop loopmid outside; do
 		cp img bad
 		python3 "$H_FAT" $how bad BIG
 		atf_check -s exit:1 -o ignore -e match:'msdosfs: .*(loops|out of range)' \
 		    fsu_cat bad /BIG
+		# Asked again in the same mount: an error again, at once.
+		atf_check -s exit:1 -o empty -e match:'BIG: Input/output error' \
+		    fsu_cat bad /BIG /BIG
 		atf_check -s exit:1 -e match:'Input/output error' \
 		    fsu_rm bad /BIG
 		atf_check -s exit:1 -e match:'Input/output error' \
@@ -405,6 +408,8 @@ bad_chain() {
 		atf_check -o inline:"identical\n" python3 "$H_FAT" fats bad
 		cp img bad
 		python3 "$H_FAT" $how bad SUB
+		atf_check -s exit:1 -o ignore -e ignore fsu_ls bad /SUB /SUB/f1 \
+		    /SUB/.
 		atf_check -s exit:1 -o ignore -e match:'msdosfs: .*(loops|out of range)' \
 		    fsu_ls bad /SUB
 		atf_check -s exit:1 -o ignore -e match:'Input/output error' \

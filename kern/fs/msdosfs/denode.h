@@ -131,6 +131,7 @@ struct denode {
 #define DE_ACCESS	0x0020		/* set the access date */
 #define DE_REMOVED	0x0040		/* no entry any more: free at inactive */
 #define DE_EXCESS	0x0080		/* the chain is longer than the size */
+#define DE_BADCHAIN	0x0100		/* mapping failed: EIO from now on */
 
 #define VTODE(vp)	((struct denode *)(vp)->v_data)
 #define DETOV(dep)	((dep)->de_vnode)
