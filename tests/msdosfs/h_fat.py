@@ -6,7 +6,8 @@ the on-disk format as the FAT specification gives it.
 
   h_fat.py type IMG             12, 16 or 32 (by the count of clusters)
   h_fat.py fats IMG             "identical", or where the FATs differ
-  h_fat.py fsinfo IMG           "fsinfo=N counted=M" (FAT32)
+  h_fat.py fsinfo IMG           "fsinfo=N counted=M next=ok" (FAT32; the
+                                next-free hint in range, or its value)
   h_fat.py free IMG             free bytes, counted in the FAT
   h_fat.py clean IMG            "clean", "dirty" or "none" (FAT12: no bit)
   h_fat.py start IMG NAME       first cluster of the root entry whose
@@ -156,9 +157,11 @@ def main():
     elif cmd == "fsinfo":
         if f.type != 32:
             sys.exit("h_fat: not FAT32")
-        free, = struct.unpack_from("<I", f.data, f.fsinfo * f.bps + 488)
+        free, nxt = struct.unpack_from("<II", f.data, f.fsinfo * f.bps + 488)
         counted = sum(1 for c in range(2, f.maxclust + 1) if f.get(c) == 0)
-        print("fsinfo=%d counted=%d" % (free, counted))
+        ok = nxt == 0xffffffff or 2 <= nxt <= f.maxclust
+        print("fsinfo=%d counted=%d next=%s" % (free, counted,
+                                                "ok" if ok else nxt))
     elif cmd == "free":
         counted = sum(1 for c in range(2, f.maxclust + 1) if f.get(c) == 0)
         print(counted * f.csize)

@@ -56,9 +56,11 @@ fats_ok() {
 	atf_check -o inline:"identical\n" python3 "$H_FAT" fats "${1:-img}"
 	if [ "$(python3 "$H_FAT" type "${1:-img}")" = 32 ]; then
 		python3 "$H_FAT" fsinfo "${1:-img}" >fsinfo.out
-		read -r f c <fsinfo.out
+		read -r f c n <fsinfo.out
 		[ "${f#fsinfo=}" = "${c#counted=}" ] ||
 		    atf_fail "FSInfo free count wrong: $(cat fsinfo.out)"
+		[ "$n" = next=ok ] ||
+		    atf_fail "FSInfo next-free hint wrong: $(cat fsinfo.out)"
 	fi
 }
 
