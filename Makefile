@@ -152,6 +152,9 @@ CMD_SRCS = \
 	cmd/fsu_util.c \
 	cmd/fsu_walk.c
 
+# File system pages (section 7), installed with the programs' pages.
+MAN7 = kern/fs/msdosfs/fsu_msdos.7
+
 # One directory per program; each holds PROG.c (and maybe more) + PROG.1.
 PROGS = \
 	fsu_batch \
@@ -256,6 +259,9 @@ TESTS_C_CMD = \
 	tests/cmd/h_fsu_stat \
 	tests/cmd/t_fsu_mode
 
+TESTS_C_MSDOSFS = \
+	tests/msdosfs/h_mounted
+
 TESTS_C_JOURNAL = \
 	tests/journal/h_snap \
 	tests/journal/t_jrnl
@@ -293,13 +299,14 @@ TESTS_SH = \
 	tests/cmd/t_two_images \
 	tests/cmd/t_walk \
 	tests/ext2fs/t_ext2fs \
+	tests/msdosfs/t_msdosfs \
 	tests/fsck/t_fsu_fsck \
 	tests/fuzz/t_fuzz \
 	tests/journal/t_journal
 
 TESTS_C = $(TESTS_C_KERN) $(TESTS_C_BLK) $(TESTS_C_PART) $(TESTS_C_VFS) \
 	$(TESTS_C_UKFS) $(TESTS_C_FFS) $(TESTS_C_FS) $(TESTS_C_CMD) \
-	$(TESTS_C_JOURNAL)
+	$(TESTS_C_JOURNAL) $(TESTS_C_MSDOSFS)
 
 # Every test directory has a Kyuafile; tests/Kyuafile includes them.
 KYUAFILES = tests/Kyuafile $(addsuffix Kyuafile,$(sort $(dir $(TESTS_C) \
@@ -430,6 +437,7 @@ $(KYUAFILES:%=$(O)/%): $(O)/%: %
 # Unit tests of the shared command code link its archive.
 $(TESTS_C_CMD:%=$(O)/%): $(LIBFSU)
 $(TESTS_C_CMD:%=$(O)/%.o): HOSTFLAGS += -Iukfs -Icmd
+$(TESTS_C_MSDOSFS:%=$(O)/%.o): HOSTFLAGS += -Iukfs
 
 # Shell tests source this to find the programs, the sources and the FFS
 # oracle (../shared/oracles/ffs_check.py beside the project, or FFS_CHECK).
@@ -457,7 +465,8 @@ bench: all
 
 install: all
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR)/pkgconfig \
-	    $(DESTDIR)$(INCDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man3
+	    $(DESTDIR)$(INCDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man3 \
+	    $(DESTDIR)$(MANDIR)/man7
 	$(if $(PROG_BINS),install -m 755 $(PROG_BINS) $(DESTDIR)$(BINDIR))
 	$(if $(UKFS_SRCS),install -m 644 $(LIBUKFS) $(DESTDIR)$(LIBDIR); \
 	    install -m 755 $(LIBUKFS_SO) $(DESTDIR)$(LIBDIR)/libukfs.so.1; \
@@ -466,6 +475,7 @@ install: all
 	    install -m 644 ukfs/ukfs.3 $(DESTDIR)$(MANDIR)/man3; \
 	    install -m 644 $(O)/ukfs/ukfs.pc $(DESTDIR)$(LIBDIR)/pkgconfig)
 	$(foreach p,$(PROGS),install -m 644 $(p)/$(p).1 $(DESTDIR)$(MANDIR)/man1;)
+	$(foreach m,$(MAN7),install -m 644 $(m) $(DESTDIR)$(MANDIR)/man7;)
 	$(foreach l,$(PROG_LINKS),ln -f $(DESTDIR)$(BINDIR)/$(call link_prog,$(l)) \
 	    $(DESTDIR)$(BINDIR)/$(call link_name,$(l)); \
 	    ln -sf $(call link_prog,$(l)).1 \

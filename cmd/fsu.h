@@ -251,7 +251,12 @@ extern int fsu_errstatus;
 #define FSU_SF_ARCHIVED		0x00010000
 #define FSU_SF_IMMUTABLE	0x00020000
 #define FSU_SF_APPEND		0x00040000
-#define FSU_FLAGSTR_MAX		64	/* every name, commas, NUL */
+/* FAT attributes (msdosfs), numbered as FreeBSD numbers them. */
+#define FSU_UF_SYSTEM		0x00000080
+#define FSU_UF_ARCHIVE		0x00000800
+#define FSU_UF_READONLY		0x00001000
+#define FSU_UF_HIDDEN		0x00008000
+#define FSU_FLAGSTR_MAX		112	/* every name, commas, NUL */
 
 char	 fsu_typechar(mode_t);
 void	 fsu_modestr(mode_t, char *);

@@ -8,7 +8,8 @@
 # here and that recipe.
 FUZZ_FS = \
 	ext2fs \
-	ffs
+	ffs \
+	msdos
 # File systems without write support: a read target only.
 FUZZ_FS_RDONLY =
 # File systems with a checker (ukfs_fsck): a target fuzz_fsck_<fs> too.

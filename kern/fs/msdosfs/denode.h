@@ -74,6 +74,7 @@ struct msdosfsmount {
 	mode_t		pm_dirmask;	/* permissions of directories */
 	bool		pm_gmtoff_set;	/* times are UTC + pm_gmtoff, */
 	int32_t		pm_gmtoff;	/* else the host's local time */
+	uint64_t	pm_tzcache;	/* its last offset (msdosfs_conv.c) */
 
 	/* State. */
 	bool		pm_rdonly;
@@ -130,6 +131,7 @@ struct denode {
 #define DE_ACCESS	0x0020		/* set the access date */
 #define DE_REMOVED	0x0040		/* no entry any more: free at inactive */
 #define DE_EXCESS	0x0080		/* the chain is longer than the size */
+#define DE_BADCHAIN	0x0100		/* mapping failed: EIO from now on */
 
 #define VTODE(vp)	((struct denode *)(vp)->v_data)
 #define DETOV(dep)	((dep)->de_vnode)

@@ -155,24 +155,25 @@ map_tail(struct denode *dep, uint32_t cn)
  * Walk the chain of dep from its first cluster into the extents: for a
  * directory to its end (at most FAT_MAXDIRSIZE bytes), for a file as
  * far as its size needs (then map_tail).  Sets the size of a directory.
+ * A loop anywhere is found (Brent's cycle detection along the walk), so
+ * the walk always ends.  A failure leaves no extents and marks dep
+ * DE_BADCHAIN: every later call fails at once with EIO, without walking
+ * or reporting again.
  */
-int
-msdosfs_map(struct denode *dep)
+static int
+map_walk(struct denode *dep)
 {
 	struct msdosfsmount *pmp = dep->de_pmp;
 	bool isdir = (dep->de_attr & ATTR_DIRECTORY) != 0;
 	uint64_t need, limit;
-	uint32_t cn = dep->de_start, v;
+	uint32_t cn = dep->de_start, v, tort = cn, power = 1, lam = 0;
 	int error;
 
-	if (dep->de_flag & (DE_MAPPED | DE_FIXEDROOT))
-		return 0;
 	limit = MAX(FAT_MAXDIRSIZE >> pmp->pm_cshift, 1);
 	need = isdir ? limit : howmany((uint64_t)dep->de_size, pmp->pm_csize);
 	if (need == 0) {
 		if (cn != 0)
 			dep->de_flag |= DE_EXCESS;
-		dep->de_flag |= DE_MAPPED;
 		return 0;
 	}
 	if (need > pmp->pm_ncluster && !isdir)
@@ -185,7 +186,7 @@ msdosfs_map(struct denode *dep)
 			return error;
 		if ((error = msdosfs_fat_get(pmp, cn, &v)) != 0)
 			return error;
-		if (dep->de_nclust == need && !isdir) {
+		if (dep->de_nclust >= need && !isdir) {
 			if (!msdosfs_fat_iseof(pmp, v) &&
 			    (error = map_tail(dep, cn)) != 0)
 				return error;
@@ -197,13 +198,42 @@ msdosfs_map(struct denode *dep)
 			return chain_bad(dep, "cluster chain shorter than the "
 			    "file size", cn);
 		}
-		if (dep->de_nclust == need)
+		if (dep->de_nclust >= need)
 			return chain_bad(dep, "directory too large, or its "
 			    "cluster chain loops", cn);
 		cn = v;
+		if (cn == tort)
+			return chain_bad(dep, "cluster chain loops", cn);
+		if (++lam == power) {
+			tort = cn;
+			power *= 2;
+			lam = 0;
+		}
 	}
 	if (isdir)
 		dep->de_size = dep->de_nclust << pmp->pm_cshift;
+	return 0;
+}
+
+int
+msdosfs_map(struct denode *dep)
+{
+	int error;
+
+	if (dep->de_flag & (DE_MAPPED | DE_FIXEDROOT))
+		return 0;
+	if (dep->de_flag & DE_BADCHAIN)
+		return EIO;
+	dep->de_next = 0;
+	dep->de_nclust = 0;
+	dep->de_flag &= ~DE_EXCESS;
+	if ((error = map_walk(dep)) != 0) {
+		dep->de_next = 0;
+		dep->de_nclust = 0;
+		if (error == EIO)
+			dep->de_flag |= DE_BADCHAIN;
+		return error;
+	}
 	dep->de_flag |= DE_MAPPED;
 	return 0;
 }

@@ -159,6 +159,10 @@ msdosfs_utf16_to_utf8(const uint16_t *u, size_t n, char *out, size_t outlen,
 		c = u[i];
 		if (c == 0 || c == '/')
 			return false;
+		if (c < 0x80 && *lenp < outlen) {	/* most names */
+			out[(*lenp)++] = (char)c;
+			continue;
+		}
 		if (c >= 0xdc00 && c <= 0xdfff)
 			return false;
 		if (c >= 0xd800 && c <= 0xdbff) {
@@ -509,15 +513,40 @@ civil_from_days(int64_t z, int64_t *yp, int *mp, int *dp)
 	*yp = yoe + era * 400 + (*mp <= 2);
 }
 
+/*
+ * The host's offset from UTC at time t, asked once per 15 minutes of
+ * time: since 1980 every zone's offsets and transitions are whole
+ * quarter hours, so the offset is constant within each aligned quarter
+ * hour.  The last answer is kept in pm_tzcache (bucket + 1 above bit 20,
+ * offset + 2^19 below; one word, so threads see a consistent pair).
+ */
+static int32_t
+host_offset(struct msdosfsmount *pmp, int64_t t)
+{
+	uint64_t b, c;
+	int32_t off;
+
+	if (t < 0 || t >= ((int64_t)1 << 37))
+		return kclock_gmtoff(t);
+	b = (uint64_t)(t / 900) + 1;
+	c = __atomic_load_n(&pmp->pm_tzcache, __ATOMIC_RELAXED);
+	if ((c >> 20) == b)
+		return (int32_t)(c & 0xfffff) - 0x80000;
+	off = kclock_gmtoff(t);
+	__atomic_store_n(&pmp->pm_tzcache, (b << 20) |
+	    (uint64_t)(off + 0x80000), __ATOMIC_RELAXED);
+	return off;
+}
+
 /* Seconds to add to UTC for the volume's local time at UTC time t. */
 static int32_t
-utc_offset(const struct msdosfsmount *pmp, int64_t t)
+utc_offset(struct msdosfsmount *pmp, int64_t t)
 {
-	return pmp->pm_gmtoff_set ? pmp->pm_gmtoff : kclock_gmtoff(t);
+	return pmp->pm_gmtoff_set ? pmp->pm_gmtoff : host_offset(pmp, t);
 }
 
 void
-msdosfs_unix2dos(const struct msdosfsmount *pmp, const struct ktimespec *ts,
+msdosfs_unix2dos(struct msdosfsmount *pmp, const struct ktimespec *ts,
     uint16_t *datep, uint16_t *timep, uint8_t *tenthp)
 {
 	int64_t t = ts->tv_sec + utc_offset(pmp, ts->tv_sec), days, secs, y;
@@ -545,7 +574,7 @@ msdosfs_unix2dos(const struct msdosfsmount *pmp, const struct ktimespec *ts,
  * fields out of range are taken as their nearest valid value.
  */
 void
-msdosfs_dos2unix(const struct msdosfsmount *pmp, uint16_t date, uint16_t time,
+msdosfs_dos2unix(struct msdosfsmount *pmp, uint16_t date, uint16_t time,
     uint8_t tenth, struct ktimespec *ts)
 {
 	int m = (date >> DD_MONTH_SHIFT) & 0xf, d = date & 0x1f;
@@ -567,10 +596,10 @@ msdosfs_dos2unix(const struct msdosfsmount *pmp, uint16_t date, uint16_t time,
 		t = local - pmp->pm_gmtoff;
 	} else {
 		/* The offset in force at the result, found in two steps. */
-		off = kclock_gmtoff(local);
+		off = host_offset(pmp, local);
 		t = local - off;
-		if (kclock_gmtoff(t) != off)
-			t = local - kclock_gmtoff(t);
+		if (host_offset(pmp, t) != off)
+			t = local - host_offset(pmp, t);
 	}
 	ts->tv_sec = t;
 	ts->tv_nsec = (tenth % 100) * 10000000;

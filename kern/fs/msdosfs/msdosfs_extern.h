@@ -104,9 +104,9 @@ void	msdosfs_sfn_tail(const uint8_t *, uint32_t, uint8_t *);
 void	msdosfs_sfn_hashed(const uint8_t *, const uint16_t *, size_t,
 	    uint32_t, uint8_t *);
 uint8_t	msdosfs_lfn_chksum(const uint8_t *);
-void	msdosfs_unix2dos(const struct msdosfsmount *, const struct ktimespec *,
+void	msdosfs_unix2dos(struct msdosfsmount *, const struct ktimespec *,
 	    uint16_t *, uint16_t *, uint8_t *);
-void	msdosfs_dos2unix(const struct msdosfsmount *, uint16_t, uint16_t,
+void	msdosfs_dos2unix(struct msdosfsmount *, uint16_t, uint16_t,
 	    uint8_t, struct ktimespec *);
 
 /* msdosfs_dirops.c */

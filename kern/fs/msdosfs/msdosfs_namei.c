@@ -164,6 +164,9 @@ msdosfs_remove(struct vnode *dvp, struct vnode *vp, const char *name,
 		return error;
 	if (vp->v_type == VDIR)
 		return EPERM;
+	/* A bad chain fails here, before the entry goes (not at inactive). */
+	if ((error = msdosfs_map(VTODE(vp))) != 0)
+		return error;
 	if ((error = msdosfs_dirremove(dp, name, len, vp->v_key)) != 0)
 		return error;
 	orphan(vp);
@@ -237,6 +240,8 @@ msdosfs_rename(struct vnode *fdvp, struct vnode *fvp, const char *fname,
 		if (!empty)
 			return ENOTEMPTY;
 	}
+	if (tvp != NULL && (error = msdosfs_map(VTODE(tvp))) != 0)
+		return error;
 	if ((error = entry_current(fip, tmpl)) != 0)
 		return error;
 	if (tvp != NULL) {

@@ -17,7 +17,7 @@
  * noatime, uid=N, gid=N (the owner of every file), mask=OOO and
  * dirmask=OOO (the permissions of files and directories, octal; default
  * 0644 and 0755), gmtoff=S (times on the volume are UTC + S seconds;
- * default: the host's local time).
+ * default: the host's local time), utc (the same as gmtoff=0).
  *
  * Read-write mounts (decided in mount_checkrw() alone) are refused for
  * a volume that was not released cleanly (the "clean" bit of FAT entry 1
@@ -48,7 +48,7 @@
 #include "msdosfs_extern.h"
 
 static const char *const msdosfs_mntopts[] = { "ro", "rw", "noatime", "uid",
-    "gid", "mask", "dirmask", "gmtoff", NULL };
+    "gid", "mask", "dirmask", "gmtoff", "utc", NULL };
 
 static const char *
 devname_of(struct vnode *devvp)
@@ -169,6 +169,8 @@ bad:
 static int
 opts_parse(const char *opts, struct msdosfs_args *a)
 {
+	const char *s;
+	size_t len;
 	int64_t v;
 	int error;
 
@@ -199,6 +201,20 @@ opts_parse(const char *opts, struct msdosfs_args *a)
 		a->ma_gmtoff = (int32_t)v;
 	} else if (error != ENOENT) {
 		return error;
+	}
+	if (opt_find(opts, "utc", &s, &len)) {
+		if (len != 0) {
+			kprintf("msdosfs: mount option \"utc\" takes no "
+			    "value\n");
+			return EINVAL;
+		}
+		if (a->ma_gmtoff_set) {
+			kprintf("msdosfs: mount options \"utc\" and "
+			    "\"gmtoff\" exclude each other\n");
+			return EINVAL;
+		}
+		a->ma_gmtoff_set = true;
+		a->ma_gmtoff = 0;
 	}
 	return 0;
 }
