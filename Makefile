@@ -90,10 +90,12 @@ KERN_FFS_SRCS = \
 	kern/fs/ffs/ffs_bmap.c \
 	kern/fs/ffs/ffs_bswap.c \
 	kern/fs/ffs/ffs_dirops.c \
+	kern/fs/ffs/ffs_fit.c \
 	kern/fs/ffs/ffs_fsck.c \
 	kern/fs/ffs/ffs_inode.c \
 	kern/fs/ffs/ffs_lookup.c \
 	kern/fs/ffs/ffs_namei.c \
+	kern/fs/ffs/ffs_newfs.c \
 	kern/fs/ffs/ffs_subr.c \
 	kern/fs/ffs/ffs_vfsops.c \
 	kern/fs/ffs/ffs_vnops.c
@@ -128,6 +130,7 @@ PROGS = \
 	fsu_mkfifo \
 	fsu_mknod \
 	fsu_mv \
+	fsu_newfs \
 	fsu_rm \
 	fsu_rmdir \
 	fsu_touch \
@@ -150,14 +153,17 @@ PROG_LINKS = \
 	fsu_get:fsu_ecp \
 	fsu_put:fsu_ecp
 
+fsu_newfs_EXTRA = fsu_newfs/newfs_content.c
+fsu_newfs_LIBS = -larchive
+
 # Sources shared between programs.
 fsu_chown_EXTRA = fsu_chown/chown_common.c
 fsu_chgrp_EXTRA = fsu_chown/chown_common.c
 
 # fsu_batch runs the body (struct fsu_prog) of every program that works on
-# a mounted image (all but fsu_fsck): their main
+# a mounted image (all but fsu_fsck and fsu_newfs): their main
 # sources again, compiled with -DFSU_BATCH (no main), and their extras.
-BATCH_PROGS = $(filter-out fsu_batch fsu_fsck,$(PROGS))
+BATCH_PROGS = $(filter-out fsu_batch fsu_fsck fsu_newfs,$(PROGS))
 fsu_batch_OBJS = $(foreach p,$(BATCH_PROGS),$(O)/batch/$(p)/$(p).o) \
 	$(sort $(foreach p,$(BATCH_PROGS),$(addprefix $(O)/,$(patsubst \
 	%.c,%.o,$($(p)_EXTRA)))))
@@ -223,6 +229,7 @@ TESTS_SH = \
 	tests/cmd/t_model \
 	tests/cmd/t_readonly \
 	tests/fsck/t_fsu_fsck \
+	tests/newfs/t_fsu_newfs \
 	tests/journal/t_journal
 
 TESTS_C = $(TESTS_C_KERN) $(TESTS_C_BLK) $(TESTS_C_PART) $(TESTS_C_VFS) \
