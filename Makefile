@@ -100,16 +100,49 @@ KERN_FFS_SRCS = \
 	kern/fs/ffs/ffs_vfsops.c \
 	kern/fs/ffs/ffs_vnops.c
 
+KERN_EXT2FS_SRCS = \
+	kern/fs/ext2fs/ext2fs_alloc.c \
+	kern/fs/ext2fs/ext2fs_bmap.c \
+	kern/fs/ext2fs/ext2fs_bswap.c \
+	kern/fs/ext2fs/ext2fs_csum.c \
+	kern/fs/ext2fs/ext2fs_dirops.c \
+	kern/fs/ext2fs/ext2fs_extents.c \
+	kern/fs/ext2fs/ext2fs_inode.c \
+	kern/fs/ext2fs/ext2fs_journal.c \
+	kern/fs/ext2fs/ext2fs_lookup.c \
+	kern/fs/ext2fs/ext2fs_namei.c \
+	kern/fs/ext2fs/ext2fs_subr.c \
+	kern/fs/ext2fs/ext2fs_vfsops.c \
+	kern/fs/ext2fs/ext2fs_vnops.c
+
+KERN_MSDOSFS_SRCS = \
+	kern/fs/msdosfs/msdosfs_alloc.c \
+	kern/fs/msdosfs/msdosfs_bmap.c \
+	kern/fs/msdosfs/msdosfs_conv.c \
+	kern/fs/msdosfs/msdosfs_dirops.c \
+	kern/fs/msdosfs/msdosfs_inode.c \
+	kern/fs/msdosfs/msdosfs_lookup.c \
+	kern/fs/msdosfs/msdosfs_namei.c \
+	kern/fs/msdosfs/msdosfs_subr.c \
+	kern/fs/msdosfs/msdosfs_vfsops.c \
+	kern/fs/msdosfs/msdosfs_vnops.c
+
 KERN_SRCS = $(KERN_CORE_SRCS) $(KERN_BLK_SRCS) $(KERN_PART_SRCS) \
-	$(KERN_VFS_SRCS) $(KERN_ROOTFS_SRCS) $(KERN_FFS_SRCS)
+	$(KERN_VFS_SRCS) $(KERN_ROOTFS_SRCS) $(KERN_FFS_SRCS) \
+	$(KERN_EXT2FS_SRCS) $(KERN_MSDOSFS_SRCS)
 
 UKFS_SRCS = \
 	ukfs/ukfs.c
 
 CMD_SRCS = \
 	cmd/fsu_attr.c \
+	cmd/fsu_dirset.c \
+	cmd/fsu_fmt.c \
+	cmd/fsu_inoset.c \
+	cmd/fsu_json.c \
 	cmd/fsu_mode.c \
 	cmd/fsu_mount.c \
+	cmd/fsu_place.c \
 	cmd/fsu_util.c \
 	cmd/fsu_walk.c
 
@@ -121,8 +154,13 @@ PROGS = \
 	fsu_chgrp \
 	fsu_chmod \
 	fsu_chown \
+	fsu_cmp \
 	fsu_cp \
+	fsu_df \
+	fsu_diff \
+	fsu_du \
 	fsu_ecp \
+	fsu_find \
 	fsu_fsck \
 	fsu_ln \
 	fsu_ls \
@@ -133,6 +171,7 @@ PROGS = \
 	fsu_newfs \
 	fsu_rm \
 	fsu_rmdir \
+	fsu_stat \
 	fsu_touch \
 	fsu_write
 
@@ -141,11 +180,23 @@ fsu_ls_EXTRA = \
 	fsu_ls/print.c \
 	fsu_ls/util.c
 
+fsu_diff_EXTRA = \
+	fsu_diff/text.c
+
+fsu_find_EXTRA = \
+	fsu_find/eval.c \
+	fsu_find/ls.c \
+	fsu_find/parse.c
+
+fsu_stat_EXTRA = \
+	fsu_stat/format.c
+
 fsu_ecp_EXTRA = \
 	fsu_ecp/ecp_get.c \
 	fsu_ecp/ecp_links.c \
 	fsu_ecp/ecp_put.c \
-	fsu_ecp/ecp_util.c
+	fsu_ecp/ecp_util.c \
+	fsu_ecp/ecp_xfer.c
 
 # Other names of programs: hard links to the binary, which looks at the
 # name it runs under (fsu_get and fsu_put are fsu_ecp).
@@ -215,7 +266,12 @@ TESTS_SH = \
 	tests/cmd/t_fsu_chgrp \
 	tests/cmd/t_fsu_chmod \
 	tests/cmd/t_fsu_chown \
+	tests/cmd/t_fsu_cmp \
 	tests/cmd/t_fsu_cp \
+	tests/cmd/t_fsu_df \
+	tests/cmd/t_fsu_diff \
+	tests/cmd/t_fsu_du \
+	tests/cmd/t_fsu_find \
 	tests/cmd/t_fsu_get \
 	tests/cmd/t_fsu_ln \
 	tests/cmd/t_fsu_mkdir \
@@ -224,10 +280,14 @@ TESTS_SH = \
 	tests/cmd/t_fsu_put \
 	tests/cmd/t_fsu_rm \
 	tests/cmd/t_fsu_rmdir \
+	tests/cmd/t_fsu_stat \
 	tests/cmd/t_fsu_touch \
 	tests/cmd/t_fsu_write \
 	tests/cmd/t_model \
 	tests/cmd/t_readonly \
+	tests/cmd/t_two_images \
+	tests/cmd/t_walk \
+	tests/ext2fs/t_ext2fs \
 	tests/fsck/t_fsu_fsck \
 	tests/newfs/t_fsu_newfs \
 	tests/journal/t_journal

@@ -5,4 +5,6 @@ here=$(cd "$(dirname "$0")" && pwd)
 obj=$(cd "${1:-obj}" && pwd)
 python3 "$here/bench.py" "$obj"
 python3 "$here/put.py" "$obj"
+python3 "$here/find.py" "$obj"
 python3 "$here/fsck.py" "$obj"
+python3 "$here/ext.py" "$obj"

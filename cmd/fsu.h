@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "ukfs.h"
@@ -73,11 +74,20 @@ void	fsu_options(int *, char ***, const char *, struct fsu_target *);
 void	fsu_open_failed(const struct fsu_target *, int)
 	    __attribute__((__noreturn__));
 
+/*
+ * Mount a second image (-I of fsu_ecp, fsu_cmp, fsu_diff), type
+ * detected; released by fsu_exit() too.  Exits on failure.
+ */
+struct ukfs *fsu_mount_second(const char *, int);
+
 /* Sync, unmount and release; returns 0, or 1 after printing the error. */
 int	fsu_unmount(struct ukfs *);
 
 /* Print the usage line (program name, common options, usage) and exit 1. */
 void	fsu_usage(void) __attribute__((__noreturn__));
+
+/* The image mounted by fsu_mount(), as given (without %partition%). */
+const char *fsu_image_name(void);
 
 /* Messages: "prog: msg[: strerror]" on stderr. */
 const char *fsu_progname(void);
@@ -110,14 +120,22 @@ mode_t	fsu_umask(void);
  * FSU_WALK_LOGICAL).  Directories are visited before (FSU_W_D) and after
  * (FSU_W_DP) their entries, other files once (FSU_W_F); errors come as
  * FSU_W_ERR with we_errno (EINVAL for a name no directory may hold, ELOOP
- * for a directory inside itself).  Calls on the entry use we_accpath
- * (relative to the working directory the walk set up); messages use
- * we_path.  The callback returns 0, or FSU_WALK_SKIP (at FSU_W_D: do not
- * descend) and/or FSU_WALK_FAIL; fsu_walk returns FSU_WALK_FAIL if any
- * callback did.
+ * for a directory inside itself, EMLINK for a directory linked from a
+ * second entry: no directory is entered twice, see fsu_dirset below).
+ * Calls on the entry use we_accpath (relative to the working directory
+ * the walk set up); messages use we_path.  The callback returns 0, or
+ * FSU_WALK_SKIP (at FSU_W_D: do not descend) and/or FSU_WALK_FAIL;
+ * fsu_walk returns FSU_WALK_FAIL if any callback did.
+ *
+ * With FSU_WALK_NOSTAT, files that are not directories may be visited
+ * with we_statok 0: we_st holds only the type and the inode number (from
+ * the directory entry) until fsu_walk_stat() fills it.  fsu_walk_warn()
+ * prints the message of an FSU_W_ERR visit.
  */
 #define FSU_WALK_FOLLOW		0x01
 #define FSU_WALK_LOGICAL	0x02
+#define FSU_WALK_NOSTAT		0x04
+#define FSU_WALK_SLNONE		0x08	/* a dangling link followed: itself */
 
 #define FSU_W_F		1	/* not a directory */
 #define FSU_W_D		2	/* directory, before its entries */
@@ -131,13 +149,58 @@ struct fsu_walk_ent {
 	const char	*we_path;	/* path from the operand */
 	const char	*we_accpath;	/* path to use for calls */
 	const char	*we_name;	/* last component */
-	struct stat	 we_st;		/* lstat (stat for a followed operand) */
+	struct stat	 we_st;		/* lstat (stat for a followed link) */
+	int		 we_statok;	/* we_st is complete */
 	int		 we_info;	/* FSU_W_* */
 	int		 we_errno;	/* FSU_W_ERR */
 	int		 we_depth;	/* 0 for the operand */
 };
 typedef int (*fsu_walk_fn)(struct ukfs *, struct fsu_walk_ent *, void *);
 int	fsu_walk(struct ukfs *, const char *, int, fsu_walk_fn, void *);
+int	fsu_walk_stat(struct ukfs *, struct fsu_walk_ent *);
+void	fsu_walk_warn(const struct fsu_walk_ent *);
+
+/*
+ * fsu_dirset.c: the directories a walk has met, so that none is entered
+ * twice through hard links (a corrupt image) nor inside itself.
+ * fsu_dirset_enter(set, dir, parent, parent's serial, name, &serial)
+ * before entering dir, reached through entry name of parent (NULL for an
+ * operand or through a symbolic link): 0 and the visit's serial, or
+ * ELOOP, EMLINK, ENOMEM; fsu_dirset_leave() when the walk leaves it.
+ */
+struct fsu_dirset;
+struct fsu_dirset *fsu_dirset_new(void);
+void	fsu_dirset_free(struct fsu_dirset *);
+int	fsu_dirset_enter(struct fsu_dirset *, const struct stat *,
+	    const struct stat *, uint64_t, const char *, uint64_t *);
+void	fsu_dirset_leave(struct fsu_dirset *, const struct stat *);
+
+/*
+ * fsu_inoset.c: a set of files by (device, inode): fsu_inoset_add
+ * returns 1 for a file not in the set yet, 0 for one that was, -1 when
+ * out of memory.
+ */
+struct fsu_inoset;
+struct fsu_inoset *fsu_inoset_new(void);
+void	fsu_inoset_free(struct fsu_inoset *);
+int	fsu_inoset_add(struct fsu_inoset *, uint64_t, uint64_t);
+
+/*
+ * fsu_place.c: operands ":path" (in the image), "::path" (in the second
+ * image, -I) and host paths, and calls that take the file system a path
+ * is on (NULL: the host).
+ */
+const char *fsu_place(const char *, struct ukfs *, struct ukfs *,
+	    struct ukfs **);
+int	fsu_place_lstat(struct ukfs *, const char *, struct stat *);
+int	fsu_place_stat(struct ukfs *, const char *, struct stat *);
+int	fsu_place_open(struct ukfs *, const char *);
+ssize_t	fsu_place_read(struct ukfs *, int, void *, size_t);
+void	fsu_place_close(struct ukfs *, int);
+ssize_t	fsu_place_readlink(struct ukfs *, const char *, char *, size_t);
+int	fsu_place_flags(struct ukfs *, const char *, uint32_t *);
+char	**fsu_place_list(struct ukfs *, const char *, size_t *);
+void	fsu_place_freelist(char **);
 
 /* fsu_util.c */
 /* Print the prompt on stderr and read an answer; 1 for yes. */
@@ -155,6 +218,47 @@ char	*fsu_basename(const char *);
 size_t	fsu_data_run(const char *, size_t, size_t *);
 
 extern int fsu_verbose;		/* -v given */
+/*
+ * The exit status of usage errors and of a failed mount: 1, or 2 for
+ * the programs whose status 1 means a difference (fsu_cmp, fsu_diff);
+ * set it before fsu_mount().
+ */
+extern int fsu_errstatus;
+
+/*
+ * fsu_fmt.c: output shared by several programs.  fsu_modestr: the ten
+ * characters of ls -l into s[11]; fsu_humanize: a size in four
+ * characters or fewer (1.5K, 23M); fsu_username/fsu_groupname: the
+ * host's name of an id or NULL, looked up once; fsu_getblocksize: the
+ * BLOCKSIZE variable in bytes; BSD file flags by name and as the list of
+ * names fflagstostr(3) prints.
+ */
+#define FSU_UF_NODUMP		0x00000001
+#define FSU_UF_IMMUTABLE	0x00000002
+#define FSU_UF_APPEND		0x00000004
+#define FSU_UF_OPAQUE		0x00000008
+#define FSU_SF_ARCHIVED		0x00010000
+#define FSU_SF_IMMUTABLE	0x00020000
+#define FSU_SF_APPEND		0x00040000
+#define FSU_FLAGSTR_MAX		64	/* every name, commas, NUL */
+
+char	 fsu_typechar(mode_t);
+void	 fsu_modestr(mode_t, char *);
+void	 fsu_humanize(char *, size_t, uint64_t);
+const char *fsu_username(uint32_t);
+const char *fsu_groupname(uint32_t);
+uint64_t fsu_getblocksize(void);
+int	 fsu_flag_byname(const char *, uint32_t *);
+void	 fsu_flagstostr(uint32_t, char *, size_t);
+
+/*
+ * fsu_json.c: one JSON object per file on one line (name, path, type,
+ * mode, ..., times in nanoseconds, target, device numbers); bytes that
+ * are not UTF-8 are written as \udc80..\udcff (see fsu_json.c).
+ */
+void	 fsu_json_string(FILE *, const char *);
+void	 fsu_json_entry(FILE *, const char *, const char *,
+	    const struct ukfs_stat *, const char *);
 
 /*
  * fsu_attr.c: an attribute change (mode, owner, flags) applied to

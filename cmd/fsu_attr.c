@@ -49,8 +49,7 @@ attr_visit(struct ukfs *fs, struct fsu_walk_ent *we, void *arg)
 	(void)fs;
 	switch (we->we_info) {
 	case FSU_W_ERR:
-		errno = we->we_errno;
-		fsu_warn("%s", we->we_path);
+		fsu_walk_warn(we);
 		return FSU_WALK_FAIL;
 	case FSU_W_DP:
 		return 0;

@@ -20,11 +20,14 @@
 #include "fsu.h"
 
 int fsu_verbose;
+int fsu_errstatus = 1;
 
 static const char *progname = "fsu";
 static const char *prog_usage = "";
 static struct ukfs *fsu_fs;
 static char *fsu_image;
+static struct ukfs *fsu_fs2;	/* the second image (fsu_mount_second) */
+static char *fsu_image2;
 static int fsu_relflags;		/* ukfs_release() flags */
 
 /* While fsu_prog_run runs a program: where fsu_exit goes back to. */
@@ -36,6 +39,13 @@ const char *
 fsu_progname(void)
 {
 	return progname;
+}
+
+/* The image fsu_mount() mounted, as given (without a %partition%). */
+const char *
+fsu_image_name(void)
+{
+	return fsu_image != NULL ? fsu_image : "";
 }
 
 static void
@@ -55,7 +65,7 @@ void
 fsu_usage(void)
 {
 	print_usage(stderr);
-	fsu_exit(1);
+	fsu_exit(fsu_errstatus);
 }
 
 static void
@@ -99,12 +109,14 @@ fsu_exit(int status)
 		batch_status = status;
 		longjmp(*batch_jmp, 1);
 	}
+	if (fsu_fs2 != NULL && fsu_unmount(fsu_fs2) != 0)
+		status = fsu_errstatus;
 	if (fsu_fs != NULL && fsu_unmount(fsu_fs) != 0)
-		status = 1;
+		status = fsu_errstatus;
 	fflush(stdout);
-	if (ferror(stdout) && status == 0) {
+	if (ferror(stdout) && status != fsu_errstatus) {
 		fprintf(stderr, "%s: stdout: write error\n", progname);
-		status = 1;
+		status = fsu_errstatus;
 	}
 	exit(status);
 }
@@ -135,14 +147,19 @@ fsu_errx(int status, const char *fmt, ...)
 int
 fsu_unmount(struct ukfs *fs)
 {
+	const char *name = fsu_image;
 	int flags = 0;
 
 	if (fs == fsu_fs) {
 		fsu_fs = NULL;
 		flags = fsu_relflags;
 	}
+	if (fs == fsu_fs2) {
+		fsu_fs2 = NULL;
+		name = fsu_image2;
+	}
 	if (ukfs_release(fs, flags) == -1) {
-		fsu_warn("%s", fsu_image != NULL ? fsu_image : "image");
+		fsu_warn("%s", name != NULL ? name : "image");
 		return 1;
 	}
 	return 0;
@@ -192,6 +209,7 @@ explain_partitions(const char *image)
 		    parts[i].up_label);
 }
 
+/* Say why image could not be mounted. */
 static void
 mount_failed(const char *image, const char *part, const char *fstype, int e)
 {
@@ -215,7 +233,6 @@ mount_failed(const char *image, const char *part, const char *fstype, int e)
 		    "(see above)", image);
 	else
 		fsu_warnx("%s: %s", image, strerror(e));
-	exit(1);
 }
 
 /*
@@ -271,7 +288,7 @@ fsu_options(int *argcp, char ***argvp, const char *usage,
 		argv++;
 	}
 	if ((fsu_image = strdup(image)) == NULL)
-		fsu_err(1, NULL);
+		fsu_err(fsu_errstatus, NULL);
 	image = split_partition(fsu_image, &part);
 	if (fstype != NULL && fstype[0] == '\0')
 		fstype = NULL;
@@ -292,7 +309,7 @@ void
 fsu_open_failed(const struct fsu_target *t, int e)
 {
 	mount_failed(t->ft_image, t->ft_part, t->ft_fstype, e);
-	exit(1);
+	exit(fsu_errstatus);
 }
 
 struct ukfs *
@@ -311,10 +328,44 @@ fsu_mount(int *argcp, char ***argvp, int flags, const char *usage)
 		uflags |= UKFS_VERBOSE;
 	fs = ukfs_mount(t.ft_fstype, t.ft_image, t.ft_part, uflags,
 	    t.ft_opts);
-	if (fs == NULL)
+	if (fs == NULL) {
 		mount_failed(t.ft_image, t.ft_part, t.ft_fstype, errno);
+		exit(fsu_errstatus);
+	}
 	fsu_fs = fs;
 	return fs;
+}
+
+/*
+ * Mount a second image (fsu_ecp, fsu_cmp, fsu_diff -I): its type is
+ * detected, "image%partition%" picks a partition, the mount options of
+ * -o apply only to the first image.  flags as fsu_mount's.  The image
+ * is released with the first one by fsu_exit(), or at the end of the
+ * program under fsu_prog_run().  Ends the program (fsu_exit) on failure.
+ */
+struct ukfs *
+fsu_mount_second(const char *arg, int flags)
+{
+	const char *part = NULL;
+	char *image;
+	int uflags = 0;
+
+	if (fsu_fs2 != NULL)
+		fsu_errx(fsu_errstatus, "only one second image (-I) may be "
+		    "given");
+	free(fsu_image2);
+	if ((fsu_image2 = strdup(arg)) == NULL)
+		fsu_err(fsu_errstatus, NULL);
+	image = split_partition(fsu_image2, &part);
+	if (flags & FSU_RDONLY)
+		uflags |= UKFS_RDONLY;
+	if (fsu_verbose)
+		uflags |= UKFS_VERBOSE;
+	if ((fsu_fs2 = ukfs_mount(NULL, image, part, uflags, NULL)) == NULL) {
+		mount_failed(image, part, NULL, errno);
+		fsu_exit(fsu_errstatus);
+	}
+	return fsu_fs2;
 }
 
 void
@@ -348,6 +399,9 @@ fsu_prog_run(const struct fsu_prog *p, struct ukfs *fs, int argc,
 	else
 		status = batch_status;
 	batch_jmp = ojmp;
+	if (fsu_fs2 != NULL && fsu_unmount(fsu_fs2) != 0 && status == 0)
+		status = fsu_errstatus;
+	fsu_errstatus = 1;
 	progname = oname;
 	prog_usage = ousage;
 	(void)umask(mask);

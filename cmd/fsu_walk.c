@@ -26,9 +26,23 @@
  *
  * Names read from the image are not trusted: a name that is empty,
  * contains '/' or is cut short by a NUL is never looked up but reported
- * (EINVAL), and a directory that is its own ancestor (a symbolic-link
- * loop with FSU_WALK_LOGICAL, a hard-linked directory in a corrupt image)
- * is reported (ELOOP) and not entered.
+ * (EINVAL).  No directory is entered twice (fsu_dirset.c): a directory
+ * that is its own ancestor (a symbolic-link loop with FSU_WALK_LOGICAL,
+ * a hard-linked directory in a corrupt image) is reported (ELOOP), and
+ * so is a directory named by a second entry (EMLINK: a directory linked
+ * from two parents in a corrupt image); neither is entered.  So a walk
+ * costs time linear in the number of directory inodes, however the
+ * image links them; only symbolic links followed with FSU_WALK_LOGICAL
+ * lead into a directory again, as with BSD's tools.
+ *
+ * With FSU_WALK_SLNONE, a symbolic link that FSU_WALK_FOLLOW or
+ * FSU_WALK_LOGICAL would follow but that points nowhere is visited as
+ * the link itself (FSU_W_F), as find -L shows it, instead of an error.
+ *
+ * With FSU_WALK_NOSTAT, an entry whose directory entry gives its type
+ * and that is not a directory (nor, with FSU_WALK_LOGICAL, a symbolic
+ * link) is visited without a stat: we_st holds only its type and inode
+ * number, until the callback asks fsu_walk_stat() for the rest.
  *
  * Errors are handed to the callback as FSU_W_ERR with we_errno: an entry
  * that cannot be stat'ed, a directory that cannot be read or entered (no
@@ -38,19 +52,28 @@
 #include <sys/types.h>
 #include <sys/stat.h>
 
+#include <dirent.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "fsu.h"
 
-/* The names of one directory, read in full. */
+/*
+ * The entries of one directory, read in full: for each, its type (DT_*)
+ * and inode number from the directory entry, then its NUL-terminated
+ * name.
+ */
+#define NAME_HDR	(1 + sizeof(uint64_t))
+
 struct walk_level {
-	char		*wl_names;	/* NUL-separated names */
+	char		*wl_names;	/* entries as above */
 	size_t		 wl_len;	/* bytes used in wl_names */
-	size_t		 wl_pos;	/* next name to visit */
+	size_t		 wl_pos;	/* next entry to visit */
 	size_t		 wl_pathlen;	/* length of the directory's path */
 	struct stat	 wl_st;		/* the directory */
+	uint64_t	 wl_serial;	/* its visit (fsu_dirset) */
 	char		*wl_name;	/* its name in its parent */
 };
 
@@ -66,6 +89,7 @@ struct walk {
 	size_t			 w_pathlen;
 	size_t			 w_pathcap;
 	const char		*w_root;	/* the operand */
+	struct fsu_dirset	*w_dirs;	/* directories met */
 };
 
 static int
@@ -89,21 +113,30 @@ path_set(struct walk *w, size_t len, const char *name)
 }
 
 static int
+visit_ent(struct walk *w, struct fsu_walk_ent *we, const char *accpath,
+    const char *name, int info, int error)
+{
+	we->we_path = w->w_path;
+	we->we_accpath = accpath;
+	we->we_name = name;
+	we->we_info = info;
+	we->we_errno = error;
+	we->we_depth = (int)w->w_depth;
+	return w->w_fn(w->w_fs, we, w->w_arg);
+}
+
+static int
 visit(struct walk *w, const char *accpath, const char *name,
     const struct stat *st, int info, int error)
 {
 	struct fsu_walk_ent we;
 
 	memset(&we, 0, sizeof(we));
-	we.we_path = w->w_path;
-	we.we_accpath = accpath;
-	we.we_name = name;
-	if (st != NULL)
+	if (st != NULL) {
 		we.we_st = *st;
-	we.we_info = info;
-	we.we_errno = error;
-	we.we_depth = (int)w->w_depth;
-	return w->w_fn(w->w_fs, &we, w->w_arg);
+		we.we_statok = 1;
+	}
+	return visit_ent(w, &we, accpath, name, info, error);
 }
 
 /*
@@ -120,15 +153,41 @@ name_bad(const struct ukfs_dirent *de)
 	    memchr(de->d_name, '/', len) != NULL;
 }
 
-/* Read all names of directory accpath (but "." and "..") into wl. */
+/* Add one directory entry to wl's list; 0 or ENOMEM. */
+static int
+add_name(struct walk_level *wl, size_t *capp, const struct ukfs_dirent *de)
+{
+	size_t n;
+	int bad;
+	char *p;
+
+	bad = name_bad(de);
+	n = NAME_HDR + strlen(de->d_name) + 1 + bad;
+	if (wl->wl_len + n > *capp) {
+		*capp = (wl->wl_len + n) * 2 + 4096;
+		if ((p = realloc(wl->wl_names, *capp)) == NULL)
+			return ENOMEM;
+		wl->wl_names = p;
+	}
+	p = wl->wl_names + wl->wl_len;
+	p[0] = (char)de->d_type;
+	memcpy(p + 1, &de->d_ino, sizeof(uint64_t));
+	p += NAME_HDR;
+	if (bad)
+		*p++ = '/';
+	memcpy(p, de->d_name, strlen(de->d_name) + 1);
+	wl->wl_len += n;
+	return 0;
+}
+
+/* Read all entries of directory accpath (but "." and "..") into wl. */
 static int
 read_names(struct walk *w, const char *accpath, struct walk_level *wl)
 {
 	struct ukfs_dir *d;
 	struct ukfs_dirent *de;
-	size_t cap = 0, n;
-	char *p;
-	int error, bad;
+	size_t cap = 0;
+	int error;
 
 	wl->wl_names = NULL;
 	wl->wl_len = wl->wl_pos = 0;
@@ -139,20 +198,8 @@ read_names(struct walk *w, const char *accpath, struct walk_level *wl)
 		if (strcmp(de->d_name, ".") == 0 ||
 		    strcmp(de->d_name, "..") == 0)
 			continue;
-		bad = name_bad(de);
-		n = strlen(de->d_name) + 1 + bad;
-		if (wl->wl_len + n > cap) {
-			cap = (wl->wl_len + n) * 2 + 4096;
-			if ((p = realloc(wl->wl_names, cap)) == NULL) {
-				error = ENOMEM;
-				goto fail;
-			}
-			wl->wl_names = p;
-		}
-		if (bad)
-			wl->wl_names[wl->wl_len] = '/';
-		memcpy(wl->wl_names + wl->wl_len + bad, de->d_name, n - bad);
-		wl->wl_len += n;
+		if ((error = add_name(wl, &cap, de)) != 0)
+			goto fail;
 		errno = 0;
 	}
 	if ((error = errno) != 0)
@@ -167,13 +214,13 @@ fail:
 }
 
 /*
- * Enter directory accpath (visited as FSU_W_D already): read it, chdir
- * into it and push a level.  Returns 0, or an errno after which the
- * directory was not entered.
+ * Enter directory accpath (visited as FSU_W_D already; its visit serial
+ * is serial): read it, chdir into it and push a level.  Returns 0, or an
+ * errno after which the directory was not entered.
  */
 static int
 enter_dir(struct walk *w, const char *accpath, const char *name,
-    const struct stat *st)
+    const struct stat *st, uint64_t serial)
 {
 	struct walk_level *wl;
 	size_t ncap;
@@ -200,6 +247,7 @@ enter_dir(struct walk *w, const char *accpath, const char *name,
 		return error;
 	}
 	wl->wl_st = *st;
+	wl->wl_serial = serial;
 	wl->wl_pathlen = w->w_pathlen;
 	w->w_depth++;
 	return 0;
@@ -213,19 +261,6 @@ cwd_is(struct walk *w, const struct stat *st)
 
 	return ukfs_lstat(w->w_fs, ".", &cur) == 0 &&
 	    cur.st_ino == st->st_ino && cur.st_dev == st->st_dev;
-}
-
-/* Is st a directory the walk is inside already (a cycle)? */
-static int
-is_ancestor(struct walk *w, const struct stat *st)
-{
-	size_t i;
-
-	for (i = 0; i < w->w_depth; i++)
-		if (w->w_stack[i].wl_st.st_ino == st->st_ino &&
-		    w->w_stack[i].wl_st.st_dev == st->st_dev)
-			return 1;
-	return 0;
 }
 
 /*
@@ -264,6 +299,7 @@ leave_dir(struct walk *w, int *rv)
 	struct walk_level *wl = &w->w_stack[w->w_depth - 1];
 	int ok;
 
+	fsu_dirset_leave(w->w_dirs, &wl->wl_st);
 	w->w_pathlen = wl->wl_pathlen;
 	w->w_path[w->w_pathlen] = '\0';
 	errno = 0;
@@ -282,36 +318,83 @@ leave_dir(struct walk *w, int *rv)
 	return 0;
 }
 
-/* Visit one entry (named accpath from the working directory). */
+/*
+ * A directory met: may it be entered (fsu_dirset)?  bylink: reached
+ * through a symbolic link or as the operand.  Then visit it as FSU_W_D
+ * and enter it unless the callback says not to.
+ */
 static void
-walk_entry(struct walk *w, const char *accpath, const char *name,
-    int follow, int *rv)
+walk_dir(struct walk *w, const char *accpath, const char *name,
+    const struct stat *st, int bylink, int *rv)
 {
-	struct stat st;
+	struct walk_level *parent;
+	uint64_t serial;
 	int r, error;
 
+	parent = w->w_depth == 0 || bylink ? NULL :
+	    &w->w_stack[w->w_depth - 1];
+	error = fsu_dirset_enter(w->w_dirs, st, parent ? &parent->wl_st :
+	    NULL, parent ? parent->wl_serial : 0, name, &serial);
+	if (error != 0) {
+		*rv |= visit(w, accpath, name, st, FSU_W_ERR, error) &
+		    FSU_WALK_FAIL;
+		return;
+	}
+	r = visit(w, accpath, name, st, FSU_W_D, 0);
+	*rv |= r & FSU_WALK_FAIL;
+	if (r & FSU_WALK_SKIP)
+		error = -1;
+	else if ((error = enter_dir(w, accpath, name, st, serial)) != 0)
+		*rv |= visit(w, accpath, name, st, FSU_W_ERR, error) &
+		    FSU_WALK_FAIL;
+	if (error != 0)
+		fsu_dirset_leave(w->w_dirs, st);
+}
+
+/*
+ * Visit one entry (named accpath from the working directory).  type and
+ * ino come from its directory entry (DT_UNKNOWN and 0 for an operand);
+ * follow: stat rather than lstat.
+ */
+static void
+walk_entry(struct walk *w, const char *accpath, const char *name,
+    int type, uint64_t ino, int follow, int *rv)
+{
+	struct fsu_walk_ent we;
+	struct stat st;
+	int bylink;
+
+	if ((w->w_flags & FSU_WALK_NOSTAT) && type != DT_UNKNOWN &&
+	    type != DT_DIR && (!follow || type != DT_LNK)) {
+		memset(&we, 0, sizeof(we));
+		we.we_st.st_mode = DTTOIF(type);
+		we.we_st.st_ino = (ino_t)ino;
+		we.we_st.st_nlink = 1;
+		we.we_st.st_dev = w->w_stack[w->w_depth - 1].wl_st.st_dev;
+		*rv |= visit_ent(w, &we, accpath, name, FSU_W_F, 0) &
+		    FSU_WALK_FAIL;
+		return;
+	}
+	bylink = w->w_depth == 0;
+	if (follow && !bylink && type != DT_DIR) {
+		/* Through a symbolic link? */
+		if (type == DT_LNK)
+			bylink = 1;
+		else if (ukfs_lstat(w->w_fs, accpath, &st) == 0)
+			bylink = S_ISLNK(st.st_mode);
+	}
 	if ((follow ? ukfs_stat(w->w_fs, accpath, &st) :
-	    ukfs_lstat(w->w_fs, accpath, &st)) == -1) {
+	    ukfs_lstat(w->w_fs, accpath, &st)) == -1 &&
+	    !(follow && errno == ENOENT && (w->w_flags & FSU_WALK_SLNONE) &&
+	    ukfs_lstat(w->w_fs, accpath, &st) == 0 && S_ISLNK(st.st_mode))) {
 		*rv |= visit(w, accpath, name, NULL, FSU_W_ERR, errno) &
 		    FSU_WALK_FAIL;
 		return;
 	}
-	if (!S_ISDIR(st.st_mode)) {
+	if (S_ISDIR(st.st_mode))
+		walk_dir(w, accpath, name, &st, bylink, rv);
+	else
 		*rv |= visit(w, accpath, name, &st, FSU_W_F, 0) &
-		    FSU_WALK_FAIL;
-		return;
-	}
-	if (is_ancestor(w, &st)) {
-		*rv |= visit(w, accpath, name, &st, FSU_W_ERR, ELOOP) &
-		    FSU_WALK_FAIL;
-		return;
-	}
-	r = visit(w, accpath, name, &st, FSU_W_D, 0);
-	*rv |= r & FSU_WALK_FAIL;
-	if (r & FSU_WALK_SKIP)
-		return;
-	if ((error = enter_dir(w, accpath, name, &st)) != 0)
-		*rv |= visit(w, accpath, name, &st, FSU_W_ERR, error) &
 		    FSU_WALK_FAIL;
 }
 
@@ -327,14 +410,39 @@ walk_abort(struct walk *w)
 	(void)ukfs_chdir(w->w_fs, "/");
 }
 
+/* Visit the next entry of the top level. */
+static void
+walk_next(struct walk *w, struct walk_level *wl, int *rv)
+{
+	const char *ent, *name;
+	uint64_t ino;
+	int bad;
+
+	ent = wl->wl_names + wl->wl_pos;
+	name = ent + NAME_HDR;
+	wl->wl_pos += NAME_HDR + strlen(name) + 1;
+	memcpy(&ino, ent + 1, sizeof(ino));
+	bad = name[0] == '/';
+	if (path_set(w, wl->wl_pathlen, name + bad) == -1) {
+		*rv |= visit(w, name, name, NULL, FSU_W_ERR, ENOMEM) &
+		    FSU_WALK_FAIL;
+		return;
+	}
+	if (bad)
+		*rv |= visit(w, name, name, NULL, FSU_W_ERR, EINVAL) &
+		    FSU_WALK_FAIL;
+	else
+		walk_entry(w, name, name, (unsigned char)ent[0], ino,
+		    (w->w_flags & FSU_WALK_LOGICAL) != 0, rv);
+}
+
 int
 fsu_walk(struct ukfs *fs, const char *path, int flags, fsu_walk_fn fn,
     void *arg)
 {
 	struct walk w;
 	struct walk_level *wl;
-	const char *name;
-	int rv = 0, bad;
+	int rv = 0;
 
 	memset(&w, 0, sizeof(w));
 	w.w_fs = fs;
@@ -342,36 +450,63 @@ fsu_walk(struct ukfs *fs, const char *path, int flags, fsu_walk_fn fn,
 	w.w_fn = fn;
 	w.w_arg = arg;
 	w.w_root = path;
-	if (path_set(&w, 0, path) == -1)
+	if (path_set(&w, 0, path) == -1 ||
+	    (w.w_dirs = fsu_dirset_new()) == NULL) {
+		free(w.w_path);
+		errno = ENOMEM;
+		fsu_warn("%s", path);
 		return FSU_WALK_FAIL;
-	walk_entry(&w, path, path, (flags & (FSU_WALK_FOLLOW |
+	}
+	walk_entry(&w, path, path, DT_UNKNOWN, 0, (flags & (FSU_WALK_FOLLOW |
 	    FSU_WALK_LOGICAL)) != 0, &rv);
 	while (w.w_depth > 0) {
 		wl = &w.w_stack[w.w_depth - 1];
-		if (wl->wl_pos >= wl->wl_len) {
-			if (leave_dir(&w, &rv) == -1) {
-				walk_abort(&w);
-				rv |= FSU_WALK_FAIL;
-			}
-			continue;
+		if (wl->wl_pos < wl->wl_len)
+			walk_next(&w, wl, &rv);
+		else if (leave_dir(&w, &rv) == -1) {
+			walk_abort(&w);
+			rv |= FSU_WALK_FAIL;
 		}
-		name = wl->wl_names + wl->wl_pos;
-		wl->wl_pos += strlen(name) + 1;
-		bad = name[0] == '/';
-		if (path_set(&w, wl->wl_pathlen, name + bad) == -1) {
-			errno = ENOMEM;
-			rv |= visit(&w, name, name, NULL, FSU_W_ERR, ENOMEM) &
-			    FSU_WALK_FAIL;
-			continue;
-		}
-		if (bad)
-			rv |= visit(&w, name, name, NULL, FSU_W_ERR, EINVAL) &
-			    FSU_WALK_FAIL;
-		else
-			walk_entry(&w, name, name, (flags &
-			    FSU_WALK_LOGICAL) != 0, &rv);
 	}
+	fsu_dirset_free(w.w_dirs);
 	free(w.w_stack);
 	free(w.w_path);
 	return rv & FSU_WALK_FAIL;
+}
+
+/*
+ * Complete we_st of an entry visited without a stat (FSU_WALK_NOSTAT).
+ * Returns 0, or -1 with errno.
+ */
+int
+fsu_walk_stat(struct ukfs *fs, struct fsu_walk_ent *we)
+{
+	if (we->we_statok)
+		return 0;
+	if (ukfs_lstat(fs, we->we_accpath, &we->we_st) == -1)
+		return -1;
+	we->we_statok = 1;
+	return 0;
+}
+
+/*
+ * Report an FSU_W_ERR visit: the refusals of the walk in words of their
+ * own, other errors with strerror.
+ */
+void
+fsu_walk_warn(const struct fsu_walk_ent *we)
+{
+	int dir = we->we_statok && S_ISDIR(we->we_st.st_mode);
+
+	if (we->we_errno == EINVAL && !we->we_statok)
+		fsu_warnx("%s: bad file name in the image", we->we_path);
+	else if (we->we_errno == ELOOP && dir)
+		fsu_warnx("%s: directory causes a cycle", we->we_path);
+	else if (we->we_errno == EMLINK && dir)
+		fsu_warnx("%s: directory linked twice (corrupt image), not "
+		    "entered again", we->we_path);
+	else {
+		errno = we->we_errno;
+		fsu_warn("%s", we->we_path);
+	}
 }

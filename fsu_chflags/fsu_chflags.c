@@ -23,53 +23,10 @@
 #include "fsu.h"
 #include "ukfs.h"
 
-/* The flag values of the BSD file systems. */
-#define UF_NODUMP	0x00000001
-#define UF_IMMUTABLE	0x00000002
-#define UF_APPEND	0x00000004
-#define UF_OPAQUE	0x00000008
-#define SF_ARCHIVED	0x00010000
-#define SF_IMMUTABLE	0x00020000
-#define SF_APPEND	0x00040000
-
-static const struct {
-	const char	*name;
-	uint32_t	 flag;
-} flag_names[] = {
-	{ "arch",	SF_ARCHIVED },
-	{ "archived",	SF_ARCHIVED },
-	{ "nodump",	UF_NODUMP },
-	{ "opaque",	UF_OPAQUE },
-	{ "sappend",	SF_APPEND },
-	{ "sappnd",	SF_APPEND },
-	{ "schange",	SF_IMMUTABLE },
-	{ "schg",	SF_IMMUTABLE },
-	{ "simmutable",	SF_IMMUTABLE },
-	{ "uappend",	UF_APPEND },
-	{ "uappnd",	UF_APPEND },
-	{ "uchange",	UF_IMMUTABLE },
-	{ "uchg",	UF_IMMUTABLE },
-	{ "uimmutable",	UF_IMMUTABLE },
-};
-
 static struct ukfs *fs;
 static int absolute;
 static struct fsu_attr fa;
 static uint32_t setbits, clrbits;
-
-static int
-lookup_flag(const char *name, uint32_t *flagp)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof(flag_names) / sizeof(flag_names[0]); i++) {
-		if (strcmp(name, flag_names[i].name) == 0) {
-			*flagp = flag_names[i].flag;
-			return 0;
-		}
-	}
-	return -1;
-}
 
 /* One name of the list into setbits or clrbits. */
 static int
@@ -77,12 +34,12 @@ parse_name(const char *name)
 {
 	uint32_t f;
 
-	if (lookup_flag(name, &f) == 0)
+	if (fsu_flag_byname(name, &f) == 0)
 		setbits |= f;
-	else if (strncmp(name, "no", 2) == 0 && lookup_flag(name + 2, &f) == 0)
+	else if (strncmp(name, "no", 2) == 0 && fsu_flag_byname(name + 2, &f) == 0)
 		clrbits |= f;
 	else if (strcmp(name, "dump") == 0)
-		clrbits |= UF_NODUMP;
+		clrbits |= FSU_UF_NODUMP;
 	else
 		return -1;
 	return 0;

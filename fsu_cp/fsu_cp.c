@@ -350,11 +350,7 @@ cp_visit(struct ukfs *ufs, struct fsu_walk_ent *we, void *arg)
 	int r, nofollow;
 
 	if (we->we_info == FSU_W_ERR) {
-		errno = we->we_errno;
-		if (errno == ELOOP && S_ISDIR(st->st_mode))
-			fsu_warnx("%s: directory causes a cycle", we->we_path);
-		else
-			fsu_warn("%s", we->we_path);
+		fsu_walk_warn(we);
 		return FSU_WALK_FAIL;
 	}
 	dst = target_of(arg, we->we_path);

@@ -22,7 +22,8 @@ struct ecp_path {
 
 /* The state of one run. */
 struct ecp {
-	struct ukfs	*e_fs;
+	struct ukfs	*e_fs;		/* the image written to or read */
+	struct ukfs	*e_sfs;		/* xfer: the image read */
 	int		 e_Lflag;	/* follow symbolic links */
 	int		 e_pflag;	/* owners and flags too */
 	int		 e_Rflag;	/* recursive */
@@ -43,6 +44,11 @@ struct ecp {
 int	ecp_get(struct ecp *, const char *, const char *, int, const char *);
 /* ecp_put.c: copy host path src into the image's directory dir as name. */
 int	ecp_put(struct ecp *, const char *, const char *, const char *);
+/*
+ * ecp_xfer.c: copy path src of image e_sfs into directory dir of image
+ * e_fs as name.
+ */
+int	ecp_xfer(struct ecp *, const char *, const char *, const char *);
 
 /* ecp_links.c: (device, inode) -> path of the first copy. */
 struct ecp_links *ecp_links_new(void);

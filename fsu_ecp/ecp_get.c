@@ -8,8 +8,8 @@
  *  - the tree is walked with fsu_walk(), which never uses a name that is
  *    empty or holds a '/' (the FFS driver refuses those too, and hides
  *    "." and ".." anywhere but in their places), and refuses a directory
- *    inside itself; a directory met twice without -L (a hard-linked
- *    directory) is refused too;
+ *    inside itself or named by a second entry (a hard-linked
+ *    directory in a corrupt image);
  *  - every host file is made relative to the descriptor of its host
  *    directory (openat, mkdirat, symlinkat, mknodat, linkat), and each
  *    directory is opened with O_NOFOLLOW after mkdirat, so no host path
@@ -66,7 +66,6 @@ struct get_op {
 	struct get_frame *g_frames;
 	size_t		 g_nframes;	/* frames open: depths 0..n-1 */
 	size_t		 g_cap;
-	struct ecp_links *g_dirs;	/* directories seen (without -L) */
 	int		 g_nlinkcheck;	/* directory link counts mean subdirs */
 };
 
@@ -437,24 +436,6 @@ frames_close(struct get_op *g, size_t depth)
 	return rv;
 }
 
-/* Refuse a directory seen before (a hard-linked directory). */
-static int
-dir_seen(struct get_op *g, const struct stat *st)
-{
-	struct ecp *e = g->g_e;
-
-	if (e->e_Lflag)
-		return 0;
-	if (ecp_links_find(g->g_dirs, st->st_dev, st->st_ino) != NULL) {
-		fsu_warnx("%s: directory linked twice (corrupt image), not "
-		    "copied", e->e_src.ep_buf);
-		return 1;
-	}
-	if (ecp_links_add(g->g_dirs, st->st_dev, st->st_ino, "") == -1)
-		fsu_err(1, NULL);
-	return 0;
-}
-
 /* Make (or open) the host directory of an image directory; push it. */
 static int
 get_dir(struct get_op *g, int pfd, const char *name, const char *accpath,
@@ -464,7 +445,7 @@ get_dir(struct get_op *g, int pfd, const char *name, const char *accpath,
 	struct get_frame f;
 
 	memset(&f, 0, sizeof(f));
-	if (dir_seen(g, st) || image_flags(e, accpath, &f.gf_flags) != 0)
+	if (image_flags(e, accpath, &f.gf_flags) != 0)
 		return 1;
 	if (name == NULL)
 		f.gf_fd = fcntl(pfd, F_DUPFD_CLOEXEC, 0);
@@ -535,6 +516,9 @@ walk_error(struct ecp *e, const struct fsu_walk_ent *we)
 		fsu_warnx(e->e_Lflag ? "%s: directory causes a cycle" :
 		    "%s: directory inside itself (corrupt image), not copied",
 		    we->we_path);
+	else if (we->we_errno == EMLINK && S_ISDIR(we->we_st.st_mode))
+		fsu_warnx("%s: directory linked twice (corrupt image), not "
+		    "copied", we->we_path);
 	else {
 		errno = we->we_errno;
 		fsu_warn("%s", we->we_path);
@@ -574,7 +558,8 @@ get_visit(struct ukfs *fs, struct fsu_walk_ent *we, void *arg)
 	}
 	rv = frames_close(g, depth) ? FSU_WALK_FAIL : 0;
 	if (depth > 0 && S_ISDIR(we->we_st.st_mode) &&
-	    (we->we_info == FSU_W_D || we->we_errno == ELOOP))
+	    (we->we_info == FSU_W_D || we->we_errno == ELOOP ||
+	    we->we_errno == EMLINK))
 		g->g_frames[depth - 1].gf_subdirs++;
 	if (we->we_info == FSU_W_ERR)
 		return rv | walk_error(e, we);
@@ -616,8 +601,7 @@ ecp_get(struct ecp *e, const char *src, const char *dst, int fd,
 	g.g_nlinkcheck = !e->e_Lflag &&
 	    strcmp(ukfs_fstype(e->e_fs), "ffs") == 0;
 	if (ecp_path_set(&e->e_dst, 0, dst) == -1 ||
-	    ecp_path_set(&e->e_rel, 0, name) == -1 ||
-	    (g.g_dirs = ecp_links_new()) == NULL)
+	    ecp_path_set(&e->e_rel, 0, name) == -1)
 		fsu_err(1, NULL);
 	g.g_dstlen = e->e_dst.ep_len;
 	g.g_rellen = e->e_rel.ep_len;
@@ -625,6 +609,5 @@ ecp_get(struct ecp *e, const char *src, const char *dst, int fd,
 	    get_visit, &g) != 0;
 	rv |= frames_close(&g, 0);
 	free(g.g_frames);
-	ecp_links_free(g.g_dirs);
 	return rv;
 }

@@ -4,13 +4,15 @@
  *
  *	fsu_get ... image [-L] [-p] [-R] [-v] image-path ... host-path
  *	fsu_put ... image [-L] [-p] [-R] [-v] host-path ... image-path
- *	fsu_ecp ... image [-L] [-p] [-R] [-v] source ... target
+ *	fsu_ecp ... image [-I image2] [-L] [-p] [-R] [-v] source ... target
  *
  * One program under three names (hard links to one binary); the name it
  * runs under picks the direction.  fsu_ecp takes it from the operands:
  * the paths in the image are written with a leading ':' (":" alone is
- * the root), and they are either all the sources (a copy to the host,
- * as fsu_get) or the target (a copy into the image, as fsu_put).
+ * the root), those in the second image (-I) with "::", and the sources
+ * are all in one place, the target in another: a copy to the host (as
+ * fsu_get), into an image (as fsu_put), or from one image into the
+ * other (ecp_xfer.c), both mounted at once.
  *
  * As with cp(1), when the target is an existing directory each source
  * is copied into it under its last component (a source whose last
@@ -37,7 +39,18 @@
 
 #define ECP_OPTIONS	"[-L] [-p] [-R] [-v]"
 
-enum ecp_dir { ECP_GET, ECP_PUT };
+enum ecp_dir { ECP_GET, ECP_PUT, ECP_XFER };
+
+/* Where an operand of fsu_ecp is. */
+#define AT_HOST		0
+#define AT_IMAGE	1	/* ":path" */
+#define AT_IMAGE2	2	/* "::path", in the -I image */
+
+static int
+place_of(const char *arg)
+{
+	return arg[0] != ':' ? AT_HOST : arg[1] == ':' ? AT_IMAGE2 : AT_IMAGE;
+}
 
 /* The last component of path; NULL for "/", "." and "..". */
 static char *
@@ -167,35 +180,81 @@ run_put(struct ecp *e, int argc, char **argv)
 	return rv;
 }
 
-/* fsu_ecp: a copy to the image when the last argument starts with ':'. */
+/* Copy image paths argv[0..argc-2] of e_sfs to path argv[argc-1] of e_fs. */
+static int
+run_xfer(struct ecp *e, int argc, char **argv)
+{
+	const char *target = argv[argc - 1];
+	struct stat st;
+	char *name, *dir;
+	int rv = 0, i;
+
+	if (ukfs_stat(e->e_fs, target, &st) == 0 && S_ISDIR(st.st_mode)) {
+		for (i = 0; i < argc - 1; i++) {
+			name = last_name(argv[i]);
+			rv |= ecp_xfer(e, argv[i], target, name);
+			free(name);
+		}
+		return rv;
+	}
+	if (argc > 2) {
+		errno = ENOTDIR;
+		fsu_err(1, "%s", target);
+	}
+	if ((dir = parent_of(target)) == NULL ||
+	    (name = fsu_basename(target)) == NULL)
+		fsu_err(1, NULL);
+	rv = ecp_xfer(e, argv[0], dir, name);
+	free(name);
+	free(dir);
+	return rv;
+}
+
+/* fsu_ecp: a copy into the first image when the target is ":path". */
 static enum ecp_dir
 guess_direction(int argc, char **argv)
 {
-	return argc > 1 && argv[argc - 1][0] == ':' ? ECP_PUT : ECP_GET;
+	return argc > 1 && place_of(argv[argc - 1]) == AT_IMAGE ? ECP_PUT :
+	    ECP_GET;
 }
 
 /*
- * fsu_ecp: check that the ':' operands are the sources or the target,
- * and strip the ':' (":" alone is the root).
+ * fsu_ecp: the sources must be in one place and the target in another;
+ * strip the ':' and "::" (alone, they are the root).  Sets the images
+ * read (e_sfs) and written (e_fs) and returns the direction.
  */
-static void
-strip_image_paths(enum ecp_dir dir, int argc, char **argv)
+static enum ecp_dir
+sort_operands(struct ecp *e, struct ukfs *fs, struct ukfs *fs2, int argc,
+    char **argv)
 {
-	int i, image;
+	int i, p, from = place_of(argv[0]), to = place_of(argv[argc - 1]);
 
 	for (i = 0; i < argc; i++) {
-		image = dir == ECP_PUT ? i == argc - 1 : i < argc - 1;
-		if ((argv[i][0] == ':') != image) {
-			fsu_warnx("paths in the image start with ':'; they "
-			    "must be all the sources or the target");
+		p = place_of(argv[i]);
+		if (i < argc - 1 && p != from) {
+			fsu_warnx("the sources must all be on the host, all "
+			    "in the image (:path) or all in the second image "
+			    "(::path)");
 			fsu_usage();
 		}
-		if (!image)
-			continue;
-		argv[i]++;
-		if (argv[i][0] == '\0')
+		argv[i] += p;
+		if (p != AT_HOST && argv[i][0] == '\0')
 			argv[i] = "/";
 	}
+	if (from == to) {
+		fsu_warnx("the sources and the target must be in different "
+		    "places%s", from == AT_HOST ? "" :
+		    " (fsu_cp copies inside an image)");
+		fsu_usage();
+	}
+	if ((from == AT_IMAGE2 || to == AT_IMAGE2) && fs2 == NULL)
+		fsu_errx(1, "::paths are in a second image, given with -I");
+	e->e_sfs = from == AT_IMAGE ? fs : fs2;
+	e->e_fs = to == AT_IMAGE ? fs : to == AT_IMAGE2 ? fs2 :
+	    e->e_sfs;
+	if (from == AT_HOST)
+		return ECP_PUT;
+	return to == AT_HOST ? ECP_GET : ECP_XFER;
 }
 
 /* Room for a descriptor per directory level of deep trees. */
@@ -218,12 +277,17 @@ static int
 ecp_run(struct ukfs *fs, int argc, char **argv, enum ecp_dir dir, int ecp)
 {
 	struct ecp e;
+	struct ukfs *fs2 = NULL;
+	const char *image2 = NULL;
 	int ch, rv;
 
 	memset(&e, 0, sizeof(e));
 	e.e_fs = fs;
-	while ((ch = getopt(argc, argv, "+LpRv")) != -1) {
+	while ((ch = getopt(argc, argv, ecp ? "+I:LpRv" : "+LpRv")) != -1) {
 		switch (ch) {
+		case 'I':
+			image2 = optarg;
+			break;
 		case 'L':
 			e.e_Lflag = 1;
 			break;
@@ -244,8 +308,11 @@ ecp_run(struct ukfs *fs, int argc, char **argv, enum ecp_dir dir, int ecp)
 	argv += optind;
 	if (argc < 2)
 		fsu_usage();
+	if (image2 != NULL)
+		fs2 = fsu_mount_second(image2, place_of(argv[argc - 1]) ==
+		    AT_IMAGE2 ? 0 : FSU_RDONLY);
 	if (ecp)
-		strip_image_paths(dir, argc, argv);
+		dir = sort_operands(&e, fs, fs2, argc, argv);
 	if ((e.e_buf = malloc(ECP_BUFSIZE)) == NULL ||
 	    (e.e_links = ecp_links_new()) == NULL)
 		fsu_err(1, NULL);
@@ -254,7 +321,9 @@ ecp_run(struct ukfs *fs, int argc, char **argv, enum ecp_dir dir, int ecp)
 		/* The modes of the copies are the image's (restored in batch). */
 		(void)umask(0);
 		rv = run_get(&e, argc, argv);
-	} else
+	} else if (dir == ECP_XFER)
+		rv = run_xfer(&e, argc, argv);
+	else
 		rv = run_put(&e, argc, argv);
 	ecp_links_free(e.e_links);
 	ecp_path_free(&e.e_src);
@@ -307,7 +376,7 @@ const struct fsu_prog fsu_put_prog = {
 const struct fsu_prog fsu_ecp_prog = {
 	.fp_name = "ecp",
 	.fp_flags = 0,
-	.fp_usage = ECP_OPTIONS " [:]source ... [:]target",
+	.fp_usage = "[-I image2] " ECP_OPTIONS " [:[:]]source ... [:[:]]target",
 	.fp_main = ecp_main,
 };
 

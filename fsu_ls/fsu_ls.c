@@ -23,6 +23,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <getopt.h>
 #include <limits.h>
 #include <locale.h>
 #include <stdio.h>
@@ -35,8 +36,8 @@
 #include "ukfs.h"
 #include "ls.h"
 
-#define LS_OPTIONS	"1AaCcdFfhiklnpRrSsTtux"
-#define LS_USAGE	"[-" LS_OPTIONS "] [file ...]"
+#define LS_OPTIONS	"01AaCcdFfhiklnpRrSsTtux"
+#define LS_USAGE	"[-" LS_OPTIONS "] [--json] [file ...]"
 #define OUTBUF_SIZE	(64 * 1024)
 #define TARGET_MAX	4096
 
@@ -48,15 +49,10 @@ struct entvec {
 	struct ls_arena	 ev_arena;
 };
 
-/* A directory on the way down from an operand, for -R cycle checks. */
-struct visit {
-	const struct visit *v_up;
-	uint64_t	 v_ino;
-};
-
 /* A subdirectory to descend into after its parent is printed. */
 struct subdir {
 	char		*sd_path;
+	const char	*sd_name;	/* last component, in sd_path */
 	uint64_t	 sd_ino;
 };
 
@@ -69,6 +65,7 @@ static int needstat;		/* every entry needs its attributes */
 static int needtype;		/* every entry needs its type */
 static char *pathbuf;		/* joinpath() result */
 static size_t pathcap;
+static struct fsu_dirset *dirs;	/* -R: directories met */
 
 /* "/" between dir and a name, unless dir ends with one. */
 static const char *
@@ -234,6 +231,26 @@ read_target(struct ls_entry *e, const char *path, struct ls_arena *a,
 	e->e_target = ls_arena_strdup(a, buf, (size_t)n);
 }
 
+/*
+ * --json: every attribute of the entry at path (stat'ed already into e;
+ * a symbolic link there was not followed).  Returns -1 after a message.
+ */
+static int
+read_xstat(struct ls_entry *e, const char *path, struct ls_arena *a,
+    const char *dir, const char *name)
+{
+	struct ukfs_stat us;
+
+	if (ukfs_xstat(fs, path, S_ISLNK(e->e_mode), &us) == -1) {
+		warnpath(dir, name);
+		return -1;
+	}
+	e->e_xstat = ls_arena_strdup(a, (const char *)&us, sizeof(us));
+	if (S_ISLNK(e->e_mode) && e->e_target == NULL)
+		read_target(e, path, a, dir, name);
+	return 0;
+}
+
 /* Whether a directory entry is shown with the -a/-A options given. */
 static int
 shown(const char *name)
@@ -274,6 +291,9 @@ add_dirent(struct entvec *ev, const struct ukfs_dirent *de, const char *kdir,
 	fill_stat(e, &st);
 	if (S_ISLNK(e->e_mode) && ls_opt.o_format == FMT_LONG)
 		read_target(e, path, &ev->ev_arena, dpath, e->e_name);
+	if (ls_opt.o_format == FMT_JSON && read_xstat(e, path,
+	    &ev->ev_arena, dpath, e->e_name) == -1)
+		ev->ev_n--;
 }
 
 /* Read the entries of the directory at kpath (shown as dpath). */
@@ -303,6 +323,8 @@ read_dir(const char *kpath, const char *dpath, struct entvec *ev)
 static void
 header(const char *dpath)
 {
+	if (ls_opt.o_format == FMT_NUL || ls_opt.o_format == FMT_JSON)
+		return;
 	if (printed)
 		putchar('\n');
 	ls_putname(dpath);
@@ -325,6 +347,8 @@ subdirs(const struct ls_listing *l, const char *dpath, size_t *np)
 			continue;
 		sd = ls_xreallocarray(sd, n + 1, sizeof(*sd));
 		sd[n].sd_path = joindup(dpath, e->e_name);
+		sd[n].sd_name = sd[n].sd_path + strlen(sd[n].sd_path) -
+		    strlen(e->e_name);
 		sd[n].sd_ino = e->e_ino;
 		n++;
 	}
@@ -332,28 +356,51 @@ subdirs(const struct ls_listing *l, const char *dpath, size_t *np)
 	return sd;
 }
 
+/*
+ * With -R: may the walk enter subdirectory sd of the directory dst (in
+ * its visit dserial)?  No directory is entered twice (fsu_dirset).
+ */
 static int
-incycle(const struct visit *up, uint64_t ino)
+may_enter(const struct stat *dst, uint64_t dserial, const struct subdir *sd,
+    struct stat *st, uint64_t *serialp)
 {
-	for (; up != NULL; up = up->v_up)
-		if (up->v_ino == ino)
-			return 1;
+	int error;
+
+	memset(st, 0, sizeof(*st));
+	st->st_dev = dst->st_dev;
+	st->st_ino = (ino_t)sd->sd_ino;
+	error = fsu_dirset_enter(dirs, st, dst, dserial, sd->sd_name,
+	    serialp);
+	if (error == 0)
+		return 1;
+	fflush(stdout);
+	if (error == ELOOP)
+		fsu_warnx("%s: directory causes a cycle", sd->sd_path);
+	else if (error == EMLINK)
+		fsu_warnx("%s: directory linked twice (corrupt image), not "
+		    "entered again", sd->sd_path);
+	else {
+		errno = error;
+		fsu_warn("%s", sd->sd_path);
+	}
+	rv = 1;
 	return 0;
 }
 
 /*
  * List the directory dpath (a path as shown; the kernel's is made
- * absolute) whose inode is ino, below the directories up; with -R
- * descend into its subdirectories.
+ * absolute) whose inode is dst's, in its visit serial (fsu_dirset); with
+ * -R descend into its subdirectories.
  */
 static void
-list_dir(const char *dpath, uint64_t ino, const struct visit *up)
+list_dir(const char *dpath, const struct stat *dst, uint64_t serial)
 {
-	struct visit here = { up, ino };
 	struct ls_listing l;
 	struct subdir *sd = NULL;
 	struct entvec ev;
+	struct stat st;
 	size_t i, nsd = 0;
+	uint64_t sub;
 	char *kpath;
 
 	memset(&ev, 0, sizeof(ev));
@@ -362,6 +409,7 @@ list_dir(const char *dpath, uint64_t ino, const struct visit *up)
 		l.l_ents = ev_pointers(&ev);
 		l.l_n = ev.ev_n;
 		l.l_dir = 1;
+		l.l_path = dpath;
 		ls_sort(l.l_ents, l.l_n);
 		ls_print(&l);
 		if (ls_opt.o_recurse)
@@ -372,13 +420,10 @@ list_dir(const char *dpath, uint64_t ino, const struct visit *up)
 	ev_free(&ev);
 	free(kpath);
 	for (i = 0; i < nsd; i++) {
-		if (incycle(&here, sd[i].sd_ino)) {
-			fflush(stdout);
-			fsu_warnx("%s: directory causes a cycle", sd[i].sd_path);
-			rv = 1;
-		} else {
+		if (may_enter(dst, serial, &sd[i], &st, &sub)) {
 			header(sd[i].sd_path);
-			list_dir(sd[i].sd_path, sd[i].sd_ino, &here);
+			list_dir(sd[i].sd_path, &st, sub);
+			fsu_dirset_leave(dirs, &st);
 		}
 		free(sd[i].sd_path);
 	}
@@ -416,8 +461,34 @@ stat_operand(const char *name, struct ls_entry *e, struct ls_arena *a)
 	fill_stat(e, &st);
 	if (S_ISLNK(e->e_mode) && ls_opt.o_format == FMT_LONG)
 		read_target(e, kpath, a, NULL, name);
+	r = ls_opt.o_format == FMT_JSON ? read_xstat(e, kpath, a, NULL,
+	    name) : 0;
 	free(kpath);
-	return 0;
+	return r;
+}
+
+/* List a directory operand (and with -R the tree below it). */
+static void
+list_operand_dir(const struct ls_entry *e)
+{
+	struct stat st;
+	uint64_t serial = 0;
+	int error;
+
+	memset(&st, 0, sizeof(st));
+	st.st_ino = (ino_t)e->e_ino;
+	if (ls_opt.o_recurse) {
+		if (dirs == NULL && (dirs = fsu_dirset_new()) == NULL)
+			fsu_err(1, NULL);
+		if ((error = fsu_dirset_enter(dirs, &st, NULL, 0, e->e_name,
+		    &serial)) != 0) {
+			errno = error;
+			fsu_err(1, NULL);
+		}
+	}
+	list_dir(e->e_name, &st, serial);
+	if (ls_opt.o_recurse)
+		fsu_dirset_leave(dirs, &st);
 }
 
 /*
@@ -427,40 +498,41 @@ stat_operand(const char *name, struct ls_entry *e, struct ls_arena *a)
 static void
 list_operands(int argc, char **argv)
 {
-	struct entvec files, dirs, *ev;
+	struct entvec files, dirv, *ev;
 	struct ls_entry e, **v;
 	struct ls_listing l;
 	size_t i;
 	int n;
 
 	memset(&files, 0, sizeof(files));
-	memset(&dirs, 0, sizeof(dirs));
+	memset(&dirv, 0, sizeof(dirv));
 	for (n = 0; n < argc; n++) {
 		memset(&e, 0, sizeof(e));
 		if (stat_operand(argv[n], &e, &files.ev_arena) == -1)
 			continue;
-		ev = S_ISDIR(e.e_mode) && !ls_opt.o_dirplain ? &dirs : &files;
+		ev = S_ISDIR(e.e_mode) && !ls_opt.o_dirplain ? &dirv : &files;
 		*ev_push(ev) = e;
 	}
 	if (files.ev_n > 0) {
 		l.l_ents = ev_pointers(&files);
 		l.l_n = files.ev_n;
 		l.l_dir = 0;
+		l.l_path = NULL;
 		ls_sort(l.l_ents, l.l_n);
 		ls_print(&l);
 		free(l.l_ents);
 		printed = 1;
 	}
-	v = ev_pointers(&dirs);
-	ls_sort(v, dirs.ev_n);
-	for (i = 0; i < dirs.ev_n; i++) {
+	v = ev_pointers(&dirv);
+	ls_sort(v, dirv.ev_n);
+	for (i = 0; i < dirv.ev_n; i++) {
 		if (printed || argc > 1 || ls_opt.o_recurse)
 			header(v[i]->e_name);
-		list_dir(v[i]->e_name, v[i]->e_ino, NULL);
+		list_operand_dir(v[i]);
 	}
 	free(v);
 	ev_free(&files);
-	ev_free(&dirs);
+	ev_free(&dirv);
 }
 
 /* Columns of the output: COLUMNS, else the terminal's, else 80. */
@@ -483,14 +555,26 @@ termwidth(void)
 	return 80;
 }
 
+static const struct option long_options[] = {
+	{ "json",	no_argument,	NULL,	'J' },
+	{ NULL,		0,		NULL,	0 },
+};
+
 static void
 parse_options(int argc, char **argv)
 {
 	int ch, human = 0;
 
 	opterr = 0;
-	while ((ch = getopt(argc, argv, "+" LS_OPTIONS)) != -1) {
+	while ((ch = getopt_long(argc, argv, "+" LS_OPTIONS, long_options,
+	    NULL)) != -1) {
 		switch (ch) {
+		case '0':
+			ls_opt.o_format = FMT_NUL;
+			break;
+		case 'J':
+			ls_opt.o_format = FMT_JSON;
+			break;
 		case '1':
 			ls_opt.o_format = FMT_ONE;
 			break;
@@ -563,7 +647,10 @@ parse_options(int argc, char **argv)
 			ls_opt.o_format = FMT_ACROSS;
 			break;
 		default:
-			fsu_warnx("unknown option -- %c", optopt);
+			if (optopt != 0)
+				fsu_warnx("unknown option -- %c", optopt);
+			else
+				fsu_warnx("unknown option %s", argv[optind - 1]);
 			fsu_usage();
 		}
 	}
@@ -585,7 +672,7 @@ ls_main(struct ukfs *ufs, int argc, char **argv)
 	tty = isatty(STDOUT_FILENO);
 	ls_opt.o_format = tty ? FMT_COLUMNS : FMT_ONE;
 	ls_opt.o_nonprint = tty;
-	ls_opt.o_blocksize = ls_getblocksize();
+	ls_opt.o_blocksize = fsu_getblocksize();
 	parse_options(argc, argv);
 	argc -= optind;
 	argv += optind;
@@ -594,7 +681,8 @@ ls_main(struct ukfs *ufs, int argc, char **argv)
 	ls_opt.o_now = time(NULL);
 	if (ls_opt.o_dirplain)
 		ls_opt.o_recurse = 0;
-	needstat = ls_opt.o_format == FMT_LONG || ls_opt.o_blocks ||
+	needstat = ls_opt.o_format == FMT_LONG ||
+	    ls_opt.o_format == FMT_JSON || ls_opt.o_blocks ||
 	    ls_opt.o_classify || ls_opt.o_sort == SORT_TIME ||
 	    ls_opt.o_sort == SORT_SIZE;
 	needtype = ls_opt.o_recurse || ls_opt.o_slash;
@@ -607,6 +695,8 @@ ls_main(struct ukfs *ufs, int argc, char **argv)
 	free(pathbuf);
 	pathbuf = NULL;
 	pathcap = 0;
+	fsu_dirset_free(dirs);
+	dirs = NULL;
 	return rv;
 }
 

@@ -18,6 +18,8 @@
 #define FMT_COLUMNS	1
 #define FMT_ACROSS	2
 #define FMT_LONG	3
+#define FMT_NUL		4	/* -0: paths, each ended by a NUL */
+#define FMT_JSON	5	/* --json: one object per entry */
 
 /* Sort keys. */
 #define SORT_NAME	0
@@ -65,6 +67,7 @@ extern struct ls_opts ls_opt;
 struct ls_entry {
 	const char	*e_name;	/* as shown */
 	const char	*e_target;	/* symlink target (-l), or NULL */
+	const char	*e_xstat;	/* --json: a struct ukfs_stat's bytes */
 	uint64_t	 e_ino;
 	int64_t		 e_size;
 	int64_t		 e_blocks;	/* 512-byte units */
@@ -77,11 +80,15 @@ struct ls_entry {
 	int		 e_stat;	/* the stat fields are valid */
 };
 
-/* Entries printed together; l_dir: a directory's contents (total line). */
+/*
+ * Entries printed together; l_dir: a directory's contents (total line),
+ * whose path (as shown) is l_path.
+ */
 struct ls_listing {
 	struct ls_entry	**l_ents;
 	size_t		 l_n;
 	int		 l_dir;
+	const char	*l_path;
 };
 
 /* A string arena: many small strings freed at once. */
@@ -90,8 +97,6 @@ struct ls_arena {
 };
 
 /* util.c */
-void		 ls_modestr(mode_t, char *);
-void		 ls_humanize(char *, size_t, uint64_t);
 const char	*ls_username(uint32_t);
 const char	*ls_groupname(uint32_t);
 void		 ls_timestr(char *, size_t, const struct timespec *);
@@ -101,7 +106,6 @@ char		*ls_arena_strdup(struct ls_arena *, const char *, size_t);
 void		 ls_arena_free(struct ls_arena *);
 void		*ls_xmalloc(size_t);
 void		*ls_xreallocarray(void *, size_t, size_t);
-uint64_t	 ls_getblocksize(void);
 
 /* cmp.c */
 void		 ls_sort(struct ls_entry **, size_t);

@@ -18,8 +18,10 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "fsu.h"
 #include "ls.h"
 
 #define COLUMN_GAP	2	/* spaces between columns of -C and -x */
@@ -70,7 +72,7 @@ blockstr(char *buf, size_t len, const struct ls_entry *e)
 	uint64_t b = e->e_blocks > 0 ? (uint64_t)e->e_blocks : 0;
 
 	if (ls_opt.o_human)
-		ls_humanize(buf, len, b * 512);
+		fsu_humanize(buf, len, b * 512);
 	else
 		snprintf(buf, len, "%ju", (uintmax_t)blockcount(b));
 	return (int)strlen(buf);
@@ -83,7 +85,7 @@ sizestr(char *buf, size_t len, const struct ls_entry *e)
 	uint64_t size = e->e_size > 0 ? (uint64_t)e->e_size : 0;
 
 	if (ls_opt.o_human)
-		ls_humanize(buf, len, size);
+		fsu_humanize(buf, len, size);
 	else
 		snprintf(buf, len, "%ju", (uintmax_t)size);
 	return (int)strlen(buf);
@@ -228,7 +230,7 @@ print_long(const struct ls_listing *l, const struct widths *w)
 	for (i = 0; i < l->l_n; i++) {
 		e = l->l_ents[i];
 		print_prefix(e, w);
-		ls_modestr(e->e_mode, mode);
+		fsu_modestr(e->e_mode, mode);
 		printf("%s  %*u %-*s  %-*s  ", mode, w->w_nlink, e->e_nlink,
 		    w->w_user, ls_username(e->e_uid), w->w_group,
 		    ls_groupname(e->e_gid));
@@ -307,10 +309,56 @@ print_total(const struct widths *w)
 	char buf[FIELDLEN];
 
 	if (ls_opt.o_human) {
-		ls_humanize(buf, sizeof(buf), w->w_total * 512);
+		fsu_humanize(buf, sizeof(buf), w->w_total * 512);
 		printf("total %s\n", buf);
 	} else
 		printf("total %ju\n", (uintmax_t)blockcount(w->w_total));
+}
+
+/* The path of an entry: the operand, or the directory and the name. */
+static char *
+entry_path(const struct ls_listing *l, const struct ls_entry *e)
+{
+	size_t dlen;
+	char *p;
+
+	if (!l->l_dir) {
+		if ((p = strdup(e->e_name)) == NULL)
+			fsu_err(1, NULL);
+		return p;
+	}
+	dlen = strlen(l->l_path);
+	p = ls_xmalloc(dlen + strlen(e->e_name) + 2);
+	sprintf(p, "%s%s%s", l->l_path, dlen > 0 && l->l_path[dlen - 1] ==
+	    '/' ? "" : "/", e->e_name);
+	return p;
+}
+
+/* -0: each path ended by a NUL; --json: one object per entry. */
+static void
+print_paths(const struct ls_listing *l)
+{
+	const struct ls_entry *e;
+	struct ukfs_stat us;
+	char *path, *name;
+	size_t i;
+
+	for (i = 0; i < l->l_n; i++) {
+		e = l->l_ents[i];
+		path = entry_path(l, e);
+		if (ls_opt.o_format == FMT_NUL) {
+			fputs(path, stdout);
+			putchar('\0');
+		} else if (e->e_xstat != NULL) {
+			memcpy(&us, e->e_xstat, sizeof(us));
+			if ((name = fsu_basename(l->l_dir ? e->e_name :
+			    path)) == NULL)
+				fsu_err(1, NULL);
+			fsu_json_entry(stdout, name, path, &us, e->e_target);
+			free(name);
+		}
+		free(path);
+	}
 }
 
 /* Print a listing in the format of the options. */
@@ -318,6 +366,11 @@ void
 ls_print(const struct ls_listing *l)
 {
 	struct widths w;
+
+	if (ls_opt.o_format == FMT_NUL || ls_opt.o_format == FMT_JSON) {
+		print_paths(l);
+		return;
+	}
 
 	getwidths(l, &w);
 	if (l->l_dir && (ls_opt.o_format == FMT_LONG || ls_opt.o_blocks))

@@ -49,7 +49,11 @@ rm_visit(struct ukfs *ufs, struct fsu_walk_ent *we, void *arg)
 
 	switch (we->we_info) {
 	case FSU_W_ERR:
-		return failed(we->we_path, we->we_errno) ? FSU_WALK_FAIL : 0;
+		if (we->we_errno == ENOENT)
+			return failed(we->we_path, we->we_errno) ?
+			    FSU_WALK_FAIL : 0;
+		fsu_walk_warn(we);
+		return FSU_WALK_FAIL;
 	case FSU_W_D:
 		if (iflag && !fsu_prompt("examine files in directory %s? ",
 		    we->we_path))

@@ -161,6 +161,20 @@ kclock_reproducible(void)
 	return sde.set;
 }
 
+/*
+ * Seconds east of UTC of the host's local time at UTC time t, for file
+ * systems that store local times (FAT); 0 if the host cannot tell.
+ */
+int32_t
+kclock_gmtoff(int64_t t)
+{
+	int32_t off;
+
+	if (hyp_gmtoff(t, &off) != 0 || off < -24 * 3600 || off > 24 * 3600)
+		return 0;
+	return off;
+}
+
 /* The time stamp a file system writes for "now". */
 void
 vfs_timestamp(struct ktimespec *ts)

@@ -120,6 +120,8 @@ void	hyp_yield(void);
 #define HYP_CLOCK_REALTIME	0
 #define HYP_CLOCK_MONOTONIC	1
 int	hyp_clock_gettime(int, int64_t *, long *);
+/* Seconds east of UTC of the host's local time zone at a UTC time. */
+int	hyp_gmtoff(int64_t, int32_t *);
 
 /* Parameters, randomness, console, death. */
 int	hyp_getenv(const char *, char *, size_t);

@@ -41,6 +41,22 @@ hyp_clock_gettime(int which, int64_t *secp, long *nsecp)
 	return 0;
 }
 
+/*
+ * The offset of the host's local time from UTC at time t (the TZ
+ * variable and the host's zone files decide), in seconds east.
+ */
+int
+hyp_gmtoff(int64_t t, int32_t *offp)
+{
+	struct tm tm;
+	time_t tt = (time_t)t;
+
+	if ((int64_t)tt != t || localtime_r(&tt, &tm) == NULL)
+		return HYP_EINVAL;
+	*offp = (int32_t)tm.tm_gmtoff;
+	return 0;
+}
+
 /* Copy the value of an environment variable; ENOENT when it is unset,
  * ENAMETOOLONG when the buffer is too small. */
 int

@@ -38,6 +38,8 @@ struct buf {
 #define B_DELWRI	0x0004	/* must be written before reuse */
 #define B_INVAL		0x0008	/* discard on release */
 #define B_ERROR		0x0010	/* I/O error in b_error */
+#define B_VERIFIED	0x0020	/* the file system checked the contents;
+				   a buffer read anew never has it */
 
 /* brelse() flags */
 #define BC_INVAL	0x01	/* forget the contents */

@@ -63,6 +63,7 @@ void	getnanotime(struct ktimespec *);
 void	vfs_timestamp(struct ktimespec *);
 void	kclock_clamp(struct ktimespec *);
 bool	kclock_reproducible(void);
+int32_t	kclock_gmtoff(int64_t);
 
 /* In-place sort (heap sort). */
 void	ksort(void *, size_t, size_t, int (*)(const void *, const void *));

@@ -193,6 +193,7 @@ struct vnode {
 
 /* vnode cache and reference counting (vfs_vnode.c) */
 int	vcache_get(struct mount *, ino_t, struct vnode **);
+int	vcache_rekey(struct vnode *, ino_t);
 void	vref(struct vnode *);
 void	vrele(struct vnode *);
 void	vgone(struct vnode *);

@@ -11,7 +11,11 @@
  *
  * The kernel is single-threaded under the kernel lock, so a buffer that
  * is busy when getblk() asks for it can only mean a caller asked twice
- * for the same block; that is a bug and panics.
+ * for the same block: a corrupt image whose metadata names one block in
+ * two roles (an extent tree block that is also its own child, a bitmap
+ * on top of a directory block).  getblk() fails with EIO then, and
+ * binval() of a busy buffer marks it to be dropped when it is released,
+ * so no image can make the kernel panic here.
  */
 #include "../sys/param.h"
 #include "../sys/buf.h"
@@ -179,8 +183,16 @@ getblk(struct vnode *vp, daddr_t blkno, int size, struct buf **bpp)
 
 	KASSERT(size > 0 && size <= MAXPHYS && size % DEV_BSIZE == 0);
 	if ((bp = incore(vp, blkno)) != NULL) {
-		KASSERTMSG((bp->b_flags & B_BUSY) == 0,
-		    "getblk: block %lld already busy", (long long)blkno);
+		if (bp->b_flags & B_BUSY) {
+			/*
+			 * The caller holds it already: a block that an image
+			 * names twice on one path (a corrupt image), never a
+			 * wait in this single-threaded kernel.
+			 */
+			kprintf("vfs: block %lld asked for while in use (a "
+			    "corrupt file system?)\n", (long long)blkno);
+			return EIO;
+		}
 		TAILQ_REMOVE(&bc.lru, bp, b_lru);
 		if (bp->b_bcount == size) {
 			bp->b_flags |= B_BUSY;
@@ -225,6 +237,7 @@ bread(struct vnode *vp, daddr_t blkno, int size, struct buf **bpp)
 	if ((error = getblk(vp, blkno, size, &bp)) != 0)
 		return error;
 	if ((bp->b_flags & B_DONE) == 0) {
+		bp->b_flags &= ~B_VERIFIED;
 		if ((error = buf_io(bp, BLK_READ)) != 0) {
 			brelse(bp, BC_INVAL);
 			return error;
@@ -347,7 +360,11 @@ binval(struct vnode *vp, daddr_t blkno, int size)
 	for (b = blkno; b < end; b++) {
 		if ((bp = incore(vp, b)) == NULL)
 			continue;
-		KASSERT((bp->b_flags & B_BUSY) == 0);
+		if (bp->b_flags & B_BUSY) {
+			/* Held by the caller: dropped when it is released. */
+			bp->b_flags |= B_INVAL;
+			continue;
+		}
 		TAILQ_REMOVE(&bc.lru, bp, b_lru);
 		buf_free(bp);
 	}

@@ -16,6 +16,8 @@
 
 extern const struct vfsops rootfs_vfsops;
 extern const struct vfsops ffs_vfsops;
+extern const struct vfsops ext2fs_vfsops;
+extern const struct vfsops msdosfs_vfsops;
 int	rootfs_mountroot(void);
 void	rootfs_unmountroot(void);
 
@@ -23,6 +25,8 @@ void	rootfs_unmountroot(void);
 static const struct vfsops *const vfs_list[] = {
 	&rootfs_vfsops,
 	&ffs_vfsops,
+	&ext2fs_vfsops,
+	&msdosfs_vfsops,
 };
 
 static const struct vfsops *vfs_types[VFS_MAXTYPES];

@@ -440,6 +440,16 @@ pages_io(struct vnode *vp, struct vm_page **pgs, int64_t first, off_t off,
 			break;
 		ext = MIN(end, (lbn + 1 + (off_t)MAX(run, 0)) << bshift);
 		if (pbn == BMAP_HOLE && rw != BLK_READ) {
+			/*
+			 * With blocks smaller than a page, a dirty page may
+			 * span holes nobody wrote into (writing gives a block
+			 * storage first): their bytes are zeros and stay
+			 * holes.  A whole-page block must have storage.
+			 */
+			if (bsize < PAGE_SIZE) {
+				off = ext;
+				continue;
+			}
 			kprintf("vfs: inode %llu: no block for offset %lld "
 			    "at write-back\n", (unsigned long long)vp->v_key,
 			    (long long)off);

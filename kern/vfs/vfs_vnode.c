@@ -195,6 +195,24 @@ vcache_get(struct mount *mp, ino_t ino, struct vnode **vpp)
 	return 0;
 }
 
+/*
+ * Give vp a new key: for file systems whose inode numbers follow the
+ * file (FAT numbers a file by the place of its directory entry, which a
+ * rename moves).  EEXIST if another vnode of the mount has that key.
+ */
+int
+vcache_rekey(struct vnode *vp, ino_t key)
+{
+	if (vp->v_key == key)
+		return 0;
+	if (vcache_lookup(vp->v_mount, key) != NULL)
+		return EEXIST;
+	LIST_REMOVE(vp, v_hash);
+	vp->v_key = key;
+	LIST_INSERT_HEAD(&vc.hash[vcache_hash(vp->v_mount, key)], vp, v_hash);
+	return 0;
+}
+
 void
 vref(struct vnode *vp)
 {

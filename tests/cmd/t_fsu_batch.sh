@@ -223,7 +223,45 @@ EOF
 	check_img b.img
 }
 
+atf_test_case inspection
+inspection_head() {
+	atf_set "descr" "find, stat, du, df, cmp and diff run in a batch as " \
+	    "they do alone"
+	atf_set "require.progs" "makefs"
+}
+inspection_body() {
+	h_init
+	mkimg img
+	cat >batch <<'EOF'
+mkdir -p /t/sub
+write /t/a <<END
+same
+END
+write /t/sub/b <<END
+same
+END
+find /t -type f > find.out
+stat -f "%N %z" /t/a /t/sub/b > stat.out
+du -s -k /t > du.out
+df -P > df.out
+cmp :/t/a :/t/sub/b
+diff -r :/t/sub :/t/sub
+EOF
+	atf_check -s exit:0 -o empty -e empty fsu_batch img batch
+	atf_check -s exit:0 -o inline:"/t/a\n/t/sub/b\n" sort find.out
+	atf_check -s exit:0 -o inline:"/t/a 5\n/t/sub/b 5\n" cat stat.out
+	fsu_du img -s -k /t >du.alone
+	atf_check -s exit:0 -o file:du.alone cat du.out
+	atf_check -s exit:0 -o match:"^Filesystem 512-blocks Used Available Capacity Mounted on$" \
+	    cat df.out
+	# A difference is a failing line: the batch is not applied.
+	printf 'write /t/c <<END\nx\nEND\ncmp :/t/a :/t/c\n' >batch2
+	atf_check -s exit:1 -o ignore -e ignore fsu_batch img batch2
+	atf_check -s exit:1 -o empty -e ignore fsu_cat img /t/c
+}
+
 atf_init_test_cases() {
+	atf_add_test_case inspection
 	atf_add_test_case commands
 	atf_add_test_case failing_line
 	atf_add_test_case syntax

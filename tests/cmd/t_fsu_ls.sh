@@ -449,7 +449,7 @@ errors_body()
 	atf_check -s exit:1 -o empty \
 	    -e inline:"fsu_ls: : No such file or directory\n" "$FSU_LS" img ''
 	atf_check -s exit:1 -o empty -e match:'^fsu_ls: unknown option -- Z$' \
-	    -e match:'^usage: fsu_ls .*image \[-1AaCcdFfhiklnpRrSsTtux\] \[file \.\.\.\]$' \
+	    -e match:'^usage: fsu_ls .*image \[-01AaCcdFfhiklnpRrSsTtux\] \[--json\] \[file \.\.\.\]$' \
 	    "$FSU_LS" img -Z
 	atf_check -s exit:1 -o empty -e match:'^usage: fsu_ls ' "$FSU_LS"
 	atf_check -s exit:1 -o empty -e match:'^fsu_ls: ' "$FSU_LS" noimage
@@ -715,8 +715,80 @@ partition_body()
 	atf_check -s exit:1 -o empty -e match:'partition' "$FSU_LS" -p 2 disk
 }
 
+atf_test_case nul
+nul_head()
+{
+	atf_set "descr" "-0: every path listed, each ended by a NUL, no " \
+	    "headers or totals"
+	atf_set "require.progs" "makefs"
+}
+nul_body()
+{
+	std_image
+	"$FSU_LS" img -0RA / >out || atf_fail "fsu_ls -0RA"
+	tr '\0' '\n' <out | sort >got
+	(cd root && find . -mindepth 1) | sed 's|^\.||' | sort >expect
+	atf_check -o empty diff -u expect got
+	[ "$(tr -cd '\0' <out | wc -c)" -eq "$(wc -l <expect)" ] ||
+	    atf_fail "not one NUL per path"
+	printf 'dir/a\0dir/sub\0' >e1
+	atf_check -o file:e1 "$FSU_LS" img -0 dir
+	printf 'file\0link\0' >e2
+	atf_check -o file:e2 "$FSU_LS" img -l0 link file
+	printf 'dir/sub/b\0' >e3
+	atf_check -o file:e3 "$FSU_LS" img -0 dir/sub/b
+}
+
+atf_test_case json
+json_head()
+{
+	atf_set "descr" "--json: one object per entry that python3 -m " \
+	    "json.tool reads, with the entries' attributes; names that are " \
+	    "not UTF-8 come back through the documented escape"
+	atf_set "require.progs" "makefs python3"
+}
+json_body()
+{
+	std_image
+	H_JSON="$FSU_SRC/tests/cmd/h_json.py"
+	"$FSU_LS" img --json -A / >out || atf_fail "fsu_ls --json"
+	atf_check -o ignore python3 -m json.tool --json-lines out
+	python3 - out <<'EOF' || atf_fail "fields"
+import json, os, stat, sys
+objs = [json.loads(l) for l in open(sys.argv[1])]
+names = sorted(os.listdir("root"))
+assert [o["name"] for o in objs] == names, [o["name"] for o in objs]
+for o in objs:
+    st = os.lstat("root/" + o["name"])
+    assert o["path"] == "/" + o["name"], o
+    assert o["mode"] == stat.S_IMODE(st.st_mode), o
+    assert (o["uid"], o["gid"], o["nlink"]) == (st.st_uid, st.st_gid,
+                                                 st.st_nlink), o
+    assert o["mtime_ns"] == 1234567890 * 10**9, o
+    if not stat.S_ISDIR(st.st_mode):
+        assert o["size"] == st.st_size, o
+    if stat.S_ISLNK(st.st_mode):
+        assert o["type"] == "symlink" and o["target"] == os.readlink(
+            "root/" + o["name"]), o
+    else:
+        assert o["target"] is None, o
+    if stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode):
+        assert (o["major"], o["minor"]) == (os.major(st.st_rdev),
+                                            os.minor(st.st_rdev)), o
+EOF
+	# Operands: the name is the last component, the path as given.
+	atf_check -o match:'^\{"name": "b", "path": "dir/sub/b", "type": "file", ' \
+	    "$FSU_LS" img --json dir/sub/b
+	python3 "$H_JSON" names names || atf_fail "names"
+	mkimage img2 names
+	python3 "$H_JSON" roundtrip names - "$FSU_LS" img2 --json -A / ||
+	    atf_fail "round trip"
+}
+
 atf_init_test_cases()
 {
+	atf_add_test_case nul
+	atf_add_test_case json
 	atf_add_test_case long_numeric_ufs2
 	atf_add_test_case long_numeric_ufs1
 	atf_add_test_case long_names

@@ -266,9 +266,9 @@ ecp_syntax_body() {
 	atf_check -s exit:0 -o empty diff src/d/b out/src/d/b
 	atf_check -s exit:0 -o inline:"a\n" cat out/src/d/c
 	atf_check -s exit:0 -o inline:"a\n" cat out/a
-	atf_check -s exit:1 -e match:"must be all the sources or the target" \
+	atf_check -s exit:1 -e match:"sources must all be on the host, all in the image" \
 	    fsu_ecp img :/a src/a :/b
-	atf_check -s exit:1 -e match:"must be all the sources or the target" \
+	atf_check -s exit:1 -e match:"the sources and the target must be in different places" \
 	    fsu_ecp img src/a out
 }
 

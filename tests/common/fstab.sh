@@ -97,6 +97,22 @@ fstab_ffs_check() {
 	return 0
 }
 
+# fsck.fat -n: a clean volume exits 0 and prints its version and one
+# summary line ("IMG: N files, U/T clusters"), nothing else.
+fstab_fsck_fat() {
+	command -v fsck.fat >/dev/null 2>&1 ||
+	    { echo "the checker fsck.fat is missing"; return 77; }
+	fsck.fat -n "$1" >fstab_check.out 2>&1
+	_rv=$?
+	if [ "$_rv" -ne 0 ] || [ "$(grep -cv -e '^fsck\.fat [0-9]' \
+	    -e ': [0-9]* files, [0-9]*/[0-9]* clusters$' fstab_check.out)" \
+	    -ne 0 ]; then
+		head -n 20 fstab_check.out
+		return 1
+	fi
+	return 0
+}
+
 fstab_check() {
 	fstab_row "$1" || return 1
 	case $FS_CHECKER in
@@ -108,10 +124,7 @@ fstab_check() {
 		e2fsck -fn "$2" >fstab_check.out 2>&1 ||
 		    { head -n 20 fstab_check.out; return 1; } ;;
 	fsck.fat)
-		command -v fsck.fat >/dev/null 2>&1 ||
-		    { echo "the checker fsck.fat is missing"; return 77; }
-		fsck.fat -n "$2" >fstab_check.out 2>&1 ||
-		    { head -n 20 fstab_check.out; return 1; } ;;
+		fstab_fsck_fat "$2" ;;
 	none)
 		echo "row $1 has no checker"
 		return 77 ;;
@@ -121,9 +134,25 @@ fstab_check() {
 	esac
 }
 
+# ext2/3/4: debugfs lists each directory ("ls -p": /ino/mode/uid/gid/
+# name/size/), walked from the root.
+fstab_e2names() {
+	debugfs -R "ls -p \"${2:-/}\"" "$1" 2>/dev/null |
+	    awk -F/ 'NF >= 7 && $6 != "." && $6 != ".." { print $3 " " $6 }' |
+	    while read -r _m _n; do
+		_p=${2:-}/$_n
+		echo "${_p#/}"
+		case $_m in 04*) fstab_e2names "$1" "$_p" ;; esac
+	done
+}
+
 fstab_names() {
 	fstab_row "$1" || return 1
 	case $FS_CHECKER in
+	e2fsck)
+		command -v debugfs >/dev/null 2>&1 ||
+		    { echo "the lister debugfs is missing" >&2; return 77; }
+		fstab_e2names "$2" | sort ;;
 	ffs_check)
 		if [ -z "${FFS_CHECK:-}" ] || [ ! -f "$FFS_CHECK" ]; then
 			echo "the FFS checker ffs_check.py is missing" >&2
@@ -131,6 +160,14 @@ fstab_names() {
 		fi
 		python3 "$FFS_CHECK" --list "$2" | sed -n 's/^[0-9]*	//p' |
 		    sort ;;
+	fsck.fat)
+		command -v mdir >/dev/null 2>&1 ||
+		    { echo "mdir (mtools) is missing" >&2; return 77; }
+		# mdir -b fails on an empty root; plain mdir does not.
+		MTOOLS_SKIP_CHECK=1 mdir -/ -b -i "$2" ::/ >fstab_names.out \
+		    2>/dev/null || { : >fstab_names.out
+		    MTOOLS_SKIP_CHECK=1 mdir -i "$2" ::/ >/dev/null || return 1; }
+		sed -e 's|^::/||' -e 's|/$||' fstab_names.out | sort ;;
 	*)
 		echo "row $1 has no independent name lister" >&2
 		return 77 ;;

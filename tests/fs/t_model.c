@@ -1370,6 +1370,16 @@ MODEL_TC(model_ufs1_be_32k, "ufs1-be-32k", 4, 2500)
 MODEL_TC(model_ufs2_32k, "ufs2-32k", 5, 2500)
 MODEL_TC(model_ufs2_64k, "ufs2-64k", 6, 2000)
 MODEL_TC(model_ufs1_64k, "ufs1-64k", 7, 2000)
+MODEL_TC(model_ext2, "ext2", 21, 2000)
+MODEL_TC(model_ext2_4k, "ext2-4k", 22, 2000)
+MODEL_TC(model_ext3, "ext3", 23, 2000)
+MODEL_TC(model_ext4, "ext4", 24, 2000)
+MODEL_TC(model_ext4_4k, "ext4-4k", 25, 2000)
+MODEL_TC(model_ext4_csum64, "ext4-csum64", 26, 2000)
+MODEL_TC(model_ext4_uninit, "ext4-uninit", 27, 2000)
+MODEL_TC(model_fat12, "fat12", 41, 2000)
+MODEL_TC(model_fat16, "fat16", 42, 2000)
+MODEL_TC(model_fat32, "fat32", 43, 2000)
 
 /* ------------------------------------------------ double indirect growth */
 
@@ -1490,6 +1500,8 @@ DIND_TC(dind_ufs2_be_4k, "ufs2-be-4k")
 DIND_TC(dind_ufs2_16k, "ufs2-16k")
 DIND_TC(dind_ufs1_be_32k, "ufs1-be-32k")
 DIND_TC(dind_ufs2_64k, "ufs2-64k")
+DIND_TC(dind_ext2, "ext2")
+DIND_TC(dind_ext3_4k, "ext3-4k")
 
 /* ------------------------------------------------------- a big directory */
 
@@ -1599,6 +1611,7 @@ ATF_TC_BODY(name, tc)							\
 }
 
 BIGDIR_TC(bigdir, "ufs2-16k", 96)
+BIGDIR_TC(bigdir_fat32, "fat32", 64)
 
 /* ---------------------------------------------------------- a full image */
 
@@ -1730,6 +1743,11 @@ ATF_TC_BODY(name, tc)							\
 FULL_TC(full_ufs2_4k, "ufs2-4k", 13)
 FULL_TC(full_ufs1_be_32k, "ufs1-be-32k", 14)
 FULL_TC(full_ufs2_64k, "ufs2-64k", 15)
+FULL_TC(full_ext2, "ext2", 31)
+FULL_TC(full_ext4_4k, "ext4-4k", 32)
+FULL_TC(full_ext4_csum64, "ext4-csum64", 33)
+FULL_TC(full_fat12, "fat12", 44)
+FULL_TC(full_fat16, "fat16", 45)
 
 /* ------------------------------------------------------ injected faults */
 
@@ -1954,6 +1972,8 @@ ATF_TC_BODY(name, tc)							\
 }
 
 FAULTS_TC(faults, "ufs2-4k")
+FAULTS_TC(faults_ext4, "ext4")
+FAULTS_TC(faults_fat16, "fat16")
 
 ATF_TP_ADD_TCS(tp)
 {
@@ -1964,15 +1984,35 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, model_ufs2_32k);
 	ATF_TP_ADD_TC(tp, model_ufs2_64k);
 	ATF_TP_ADD_TC(tp, model_ufs1_64k);
+	ATF_TP_ADD_TC(tp, model_ext2);
+	ATF_TP_ADD_TC(tp, model_ext2_4k);
+	ATF_TP_ADD_TC(tp, model_ext3);
+	ATF_TP_ADD_TC(tp, model_ext4);
+	ATF_TP_ADD_TC(tp, model_ext4_4k);
+	ATF_TP_ADD_TC(tp, model_ext4_csum64);
+	ATF_TP_ADD_TC(tp, model_ext4_uninit);
+	ATF_TP_ADD_TC(tp, model_fat12);
+	ATF_TP_ADD_TC(tp, model_fat16);
+	ATF_TP_ADD_TC(tp, model_fat32);
 	ATF_TP_ADD_TC(tp, dind_ufs1_4k);
 	ATF_TP_ADD_TC(tp, dind_ufs2_be_4k);
 	ATF_TP_ADD_TC(tp, dind_ufs2_16k);
 	ATF_TP_ADD_TC(tp, dind_ufs1_be_32k);
 	ATF_TP_ADD_TC(tp, dind_ufs2_64k);
+	ATF_TP_ADD_TC(tp, dind_ext2);
+	ATF_TP_ADD_TC(tp, dind_ext3_4k);
 	ATF_TP_ADD_TC(tp, bigdir);
+	ATF_TP_ADD_TC(tp, bigdir_fat32);
 	ATF_TP_ADD_TC(tp, full_ufs2_4k);
 	ATF_TP_ADD_TC(tp, full_ufs1_be_32k);
 	ATF_TP_ADD_TC(tp, full_ufs2_64k);
+	ATF_TP_ADD_TC(tp, full_ext2);
+	ATF_TP_ADD_TC(tp, full_ext4_4k);
+	ATF_TP_ADD_TC(tp, full_ext4_csum64);
 	ATF_TP_ADD_TC(tp, faults);
+	ATF_TP_ADD_TC(tp, faults_ext4);
+	ATF_TP_ADD_TC(tp, full_fat12);
+	ATF_TP_ADD_TC(tp, full_fat16);
+	ATF_TP_ADD_TC(tp, faults_fat16);
 	return atf_no_error();
 }
