@@ -172,6 +172,7 @@ PROGS = \
 	fsu_rm \
 	fsu_rmdir \
 	fsu_stat \
+	fsu_tar \
 	fsu_touch \
 	fsu_write
 
@@ -206,15 +207,16 @@ PROG_LINKS = \
 
 fsu_newfs_EXTRA = fsu_newfs/newfs_content.c
 fsu_newfs_LIBS = -larchive
+fsu_tar_LIBS = -larchive
 
 # Sources shared between programs.
 fsu_chown_EXTRA = fsu_chown/chown_common.c
 fsu_chgrp_EXTRA = fsu_chown/chown_common.c
 
 # fsu_batch runs the body (struct fsu_prog) of every program that works on
-# a mounted image (all but fsu_fsck and fsu_newfs): their main
+# a mounted image (all but fsu_fsck, fsu_newfs and fsu_tar): their main
 # sources again, compiled with -DFSU_BATCH (no main), and their extras.
-BATCH_PROGS = $(filter-out fsu_batch fsu_fsck fsu_newfs,$(PROGS))
+BATCH_PROGS = $(filter-out fsu_batch fsu_fsck fsu_newfs fsu_tar,$(PROGS))
 fsu_batch_OBJS = $(foreach p,$(BATCH_PROGS),$(O)/batch/$(p)/$(p).o) \
 	$(sort $(foreach p,$(BATCH_PROGS),$(addprefix $(O)/,$(patsubst \
 	%.c,%.o,$($(p)_EXTRA)))))
