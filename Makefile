@@ -292,6 +292,7 @@ TESTS_SH = \
 	tests/ext2fs/t_ext2fs \
 	tests/fsck/t_fsu_fsck \
 	tests/newfs/t_fsu_newfs \
+	tests/tar/t_fsu_tar \
 	tests/journal/t_journal
 
 TESTS_C = $(TESTS_C_KERN) $(TESTS_C_BLK) $(TESTS_C_PART) $(TESTS_C_VFS) \

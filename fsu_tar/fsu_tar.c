@@ -480,14 +480,15 @@ text_to_flags(struct tar *t, const char *name, const char *text)
 
 /* ------------------------------------------------------------ extract */
 
-/* Image path of an archive name below -C. */
+/* Image path of an archive name below -C (or the root: abs). */
 static char *
-image_path(const struct tar *t, const char *name)
+image_path(const struct tar *t, const char *name, bool abs)
 {
-	size_t dl = strlen(t->t_dir), nl = strlen(name);
+	const char *dir = abs ? "/" : t->t_dir;
+	size_t dl = strlen(dir), nl = strlen(name);
 	char *p = xmalloc(dl + nl + 2);
 
-	memcpy(p, t->t_dir, dl);
+	memcpy(p, dir, dl);
 	while (dl > 1 && p[dl - 1] == '/')
 		dl--;
 	if (nl > 0 && !(dl == 1 && p[0] == '/'))
@@ -497,15 +498,18 @@ image_path(const struct tar *t, const char *name)
 }
 
 /*
- * Clean an archive name in place as bsdtar does: a leading "/" (and
- * "../" with -P no further) removed, "./" and "//" folded, a trailing "/"
- * dropped.  Returns -1 (with a message) for a name with ".." without -P.
+ * Clean an archive name in place as bsdtar does: a leading "/" removed
+ * (with -P *absp says it was there: the name is then below the image's
+ * root, not -C), "./" and "//" folded, a trailing "/" dropped.  Returns
+ * -1 (with a message) for a name with ".." without -P.
  */
 static int
-clean_name(struct tar *t, char *name, const char *shown)
+clean_name(struct tar *t, char *name, const char *shown, bool *absp)
 {
 	char *in = name, *out = name, *comp;
 
+	if (absp != NULL)
+		*absp = *in == '/' && t->t_abs;
 	while (*in == '/')
 		in++;
 	while (*in != '\0') {
@@ -533,13 +537,14 @@ clean_name(struct tar *t, char *name, const char *shown)
 
 /*
  * Make sure every directory above path exists and none of them is a
- * symbolic link (unless -P); missing ones are made 0755.
+ * symbolic link (unless -P); missing ones are made 0755 if create.
  */
 static int
-make_parents(struct tar *t, const char *shown, char *path)
+make_parents(struct tar *t, const char *shown, char *path, bool create,
+    bool abs)
 {
 	struct stat st;
-	size_t base = strlen(t->t_dir);
+	size_t base = abs ? 1 : strlen(t->t_dir);
 	char *p;
 
 	for (p = path + 1; (p = strchr(p, '/')) != NULL; p++) {
@@ -555,8 +560,8 @@ make_parents(struct tar *t, const char *shown, char *path)
 				*p = '/';
 				return -1;
 			}
-		} else if (errno != ENOENT || (ukfs_mkdir(t->t_fs, path,
-		    0755) != 0 && errno != EEXIST)) {
+		} else if (errno != ENOENT || !create || (ukfs_mkdir(t->t_fs,
+		    path, 0755) != 0 && errno != EEXIST)) {
 			entry_warn(t, shown, "%s: %s", path, strerror(errno));
 			*p = '/';
 			return -1;
@@ -808,20 +813,31 @@ fixup_dirs(struct tar *t)
 	t->t_nfix = 0;
 }
 
-/* The name of an entry after -s and cleaning; NULL: skip it. */
+/*
+ * The name of an entry after -s and cleaning; NULL (with a message) for
+ * a refused one.  *matchp: the cleaned name before -s, which patterns
+ * and --exclude are matched against, as bsdtar does.
+ */
 static char *
-entry_name(struct tar *t, const char *orig, int kind, bool *badp)
+entry_name(struct tar *t, const char *orig, int kind, char **matchp,
+    bool *absp)
 {
 	char *name, *s;
 
-	*badp = false;
+	*matchp = xstrdup(orig);
+	if (clean_name(t, *matchp, orig, NULL) != 0) {
+		free(*matchp);
+		*matchp = NULL;
+		return NULL;
+	}
 	if ((s = subst_apply(t, orig, kind)) != NULL)
 		name = s;
 	else
 		name = xstrdup(orig);
-	if (clean_name(t, name, orig) != 0) {
-		*badp = true;
+	if (clean_name(t, name, orig, absp) != 0) {
 		free(name);
+		free(*matchp);
+		*matchp = NULL;
 		return NULL;
 	}
 	return name;
@@ -833,16 +849,16 @@ extract_entry(struct tar *t, struct archive *a, struct archive_entry *e,
 {
 	const char *orig = archive_entry_pathname(e), *hl, *sl;
 	char *name = NULL, *path = NULL, *lname = NULL, *lpath = NULL;
-	char *starget = NULL;
+	char *starget = NULL, *mname = NULL;
 	mode_t type = archive_entry_filetype(e);
-	bool bad, exists, hit;
+	bool abs, labs, exists, hit;
 	int fd, i, r;
 
 	if (orig == NULL) {
 		entry_warn(t, "?", "entry without a name");
 		return;
 	}
-	if ((name = entry_name(t, orig, 'r', &bad)) == NULL)
+	if ((name = entry_name(t, orig, 'r', &mname, &abs)) == NULL)
 		goto out;
 	if (name[0] == '\0' && type != AE_IFDIR) {
 		if (orig[0] != '\0' && strcmp(orig, ".") != 0 &&
@@ -850,30 +866,32 @@ extract_entry(struct tar *t, struct archive *a, struct archive_entry *e,
 			entry_warn(t, orig, "Invalid empty pathname");
 		goto out;
 	}
-	if (excluded(t, name))
+	if (excluded(t, mname))
 		goto out;
 	if (npats > 0) {
 		for (hit = false, i = 0; i < npats; i++)
-			if (path_match(pats[i], name)) {
+			if (path_match(pats[i], mname)) {
 				matched[i] = true;
 				hit = true;
 			}
 		if (!hit)
 			goto out;
 	}
-	path = image_path(t, name);
+	path = image_path(t, name, abs);
 	if (t->t_verbose)
 		fprintf(stderr, "x %s\n", name[0] != '\0' ? name : ".");
-	if (make_parents(t, orig, path) != 0)
+	if (make_parents(t, orig, path, true, abs) != 0)
 		goto out;
 	hl = archive_entry_hardlink(e);
 	if (hl != NULL) {
 		char *s = subst_apply(t, hl, 'h');
 
 		lname = s != NULL ? s : xstrdup(hl);
-		if (clean_name(t, lname, orig) != 0)
+		if (clean_name(t, lname, orig, &labs) != 0)
 			goto out;
-		lpath = image_path(t, lname);
+		lpath = image_path(t, lname, labs);
+		if (make_parents(t, orig, lpath, false, labs) != 0)
+			goto out;
 		if ((r = clear_place(t, orig, path, AE_IFREG, &exists)) != 0)
 			goto out;
 		if (ukfs_link(t->t_fs, lpath, path) != 0) {
@@ -886,8 +904,11 @@ extract_entry(struct tar *t, struct archive *a, struct archive_entry *e,
 				entry_warn(t, orig, "%s", strerror(errno));
 				goto out;
 			}
-			(void)write_data(t, a, e, orig, fd);
+			r = write_data(t, a, e, orig, fd);
 			ukfs_close(t->t_fs, fd);
+			/* The data changed the times: the entry has them. */
+			if (r == 0)
+				(void)set_attrs(t, e, orig, path, false);
 		}
 		goto out;
 	}
@@ -947,6 +968,7 @@ extract_entry(struct tar *t, struct archive *a, struct archive_entry *e,
 	}
 	(void)set_attrs(t, e, orig, path, type == AE_IFLNK);
 out:
+	free(mname);
 	free(name);
 	free(path);
 	free(lname);
@@ -1221,6 +1243,45 @@ add_path(struct tar *t, struct archive *a, const char *path, const char *name)
 		add_dir(t, a, path, name);
 }
 
+/*
+ * Format and compression from the output name, as bsdtar -a does
+ * (libarchive's own table lacks some of these): a format or filter the
+ * options gave is kept.
+ */
+static void
+by_name(struct tar *t, const char *f)
+{
+	static const struct {
+		const char	*sfx, *format;
+		int		 filter;
+	} tab[] = {
+		{ ".tar.gz", "pax", 'z' }, { ".tgz", "pax", 'z' },
+		{ ".tar.bz2", "pax", 'j' }, { ".tbz2", "pax", 'j' },
+		{ ".tbz", "pax", 'j' }, { ".tar.xz", "pax", 'J' },
+		{ ".txz", "pax", 'J' }, { ".tar.zst", "pax", 'Z' },
+		{ ".tzst", "pax", 'Z' }, { ".tar", "pax", 0 },
+		{ ".zip", "zip", 0 }, { ".jar", "zip", 0 },
+		{ ".7z", "7zip", 0 }, { ".iso", "iso9660", 0 },
+		{ ".cpio", "odc", 0 }, { ".mtree", "mtree", 0 },
+		{ ".shar", "shar", 0 }, { ".ar", "ar", 0 },
+		{ ".gz", NULL, 'z' }, { ".bz2", NULL, 'j' },
+		{ ".xz", NULL, 'J' }, { ".zst", NULL, 'Z' },
+	};
+	size_t i, fl = strlen(f), sl;
+
+	for (i = 0; i < sizeof(tab) / sizeof(tab[0]); i++) {
+		sl = strlen(tab[i].sfx);
+		if (fl > sl && strcmp(f + fl - sl, tab[i].sfx) == 0) {
+			if (tab[i].format != NULL &&
+			    strcmp(tab[i].format, "pax") != 0)
+				t->t_format = tab[i].format;
+			if (t->t_filter == 0)
+				t->t_filter = tab[i].filter;
+			return;
+		}
+	}
+}
+
 static struct archive *
 open_write(struct tar *t)
 {
@@ -1230,12 +1291,13 @@ open_write(struct tar *t)
 
 	if ((a = archive_write_new()) == NULL)
 		fsu_errx(1, "Couldn't allocate archive object");
+	if (t->t_format == NULL && f != NULL && strcmp(f, "-") != 0)
+		by_name(t, f);
 	if (t->t_format != NULL) {
 		if (archive_write_set_format_by_name(a, t->t_format) !=
 		    ARCHIVE_OK)
 			fsu_errx(1, "%s", archive_error_string(a));
-	} else if (f == NULL || strcmp(f, "-") == 0 || t->t_filter != 0 ||
-	    archive_write_set_format_filter_by_ext(a, f) != ARCHIVE_OK) {
+	} else {
 		archive_write_set_format_pax_restricted(a);
 	}
 	switch (t->t_filter) {
@@ -1272,12 +1334,7 @@ run_create(struct tar *t, int argc, char **argv)
 		fsu_errx(1, "no files or directories specified");
 	/* Check the operands before the archive is made. */
 	for (i = 0; i < argc; i++) {
-		path = image_path(t, argv[i][0] == '/' && t->t_abs ? "" :
-		    argv[i]);
-		if (argv[i][0] == '/' && t->t_abs) {
-			free(path);
-			path = xstrdup(argv[i]);
-		}
+		path = image_path(t, argv[i], argv[i][0] == '/' && t->t_abs);
 		if (ukfs_xstat(t->t_fs, path, 1, &us) != 0)
 			fsu_err(1, "%s", argv[i]);
 		free(path);
@@ -1291,7 +1348,7 @@ run_create(struct tar *t, int argc, char **argv)
 		if (name[0] == '/' && t->t_abs) {
 			path = xstrdup(name);
 		} else {
-			path = image_path(t, name);
+			path = image_path(t, name, false);
 			if (name[0] == '/' && !warned) {
 				fsu_warnx("Removing leading '/' from member "
 				    "names");
