@@ -244,6 +244,88 @@ replace_body() {
 	oracle img
 }
 
+# mkfiles DIR N [R]: N files of 0 to 30,000 bytes, 100 to a directory,
+# made in name order (R: in reverse order), all with the same times.
+mkfiles() {
+	python3 - "$@" <<'EOF'
+import os, random, sys
+top, n = sys.argv[1], int(sys.argv[2])
+rev = len(sys.argv) > 3
+rnd = random.Random(n)
+data = [rnd.randbytes((i * 7919) % 30000) for i in range(n)]
+order = range(n - 1, -1, -1) if rev else range(n)
+for i in order:
+    d = os.path.join(top, 'd%03d' % (i // 100))
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, 'f%d' % i), 'wb') as f:
+        f.write(data[i])
+# Listing a directory sets its access time: list all first.
+paths = [os.path.join(r, x) for r, ds, fs in os.walk(top) for x in ds + fs]
+for p in paths + [top]:
+    os.utime(p, (1600000000, 1600000000))
+EOF
+}
+
+atf_test_case fit
+fit_head() {
+	atf_set "descr" "-F makes the smallest image that holds a host " \
+	    "tree (1 to 20,000 files), an archive or an mtree manifest with " \
+	    "the free space (-e) and inodes (-E) asked for: putting the " \
+	    "contents in never runs out of space and leaves at most 10% more " \
+	    "than asked free"
+	atf_set "require.progs" "python3"
+	atf_set "timeout" "900"
+}
+fit_body() {
+	h_init
+	need_oracle
+	for n in 1 10 1000 20000; do
+		mkfiles t$n $n
+		for e in 0 1m; do
+			v="$n files, -e $e"
+			rm -f img
+			atf_check -s exit:0 -o match:"entries of t$n" \
+			    fsu_newfs -F t$n -e $e -E 50 img
+			atf_check -s exit:0 -o empty -e empty \
+			    fsu_put img -R t$n/. /
+			oracle img
+			set -- $(counts img)
+			size=$(stat -c %s img)
+			bs=$(geom img bsize)
+			fs=$(geom img fsize)
+			free=$(($2 * bs + $4 * fs))
+			want=0
+			[ $e = 1m ] && want=1048576
+			[ $free -ge $want ] || atf_fail "$v: $free free"
+			# At most 10% more, or 8 blocks in a tiny image.
+			slack=$((size / 10))
+			[ $slack -ge $((8 * bs)) ] || slack=$((8 * bs))
+			[ $((free - want)) -le $slack ] ||
+			    atf_fail "$v: $free free in $size"
+			[ "$3" -ge 50 ] || atf_fail "$v: $3 inodes free"
+		done
+		rm -rf t$n
+	done
+	# An archive and an mtree manifest are fitted as well.
+	mkfiles src 300
+	command -v bsdtar >/dev/null || atf_skip "bsdtar is missing"
+	bsdtar -czf src.tgz -C src .
+	rm -f img
+	atf_check -s exit:0 -o ignore fsu_newfs -F src.tgz img
+	atf_check -s exit:0 fsu_tar img -x -f src.tgz
+	oracle img
+	(cd src && bsdtar -cf ../src.mtree --format=mtree \
+	    --options '!all,type,mode,size,uid,gid' .)
+	rm -f img
+	(cd src && atf_check -s exit:0 -o ignore fsu_newfs -F ../src.mtree \
+	    ../img)
+	(cd src && atf_check -s exit:0 fsu_tar ../img -x -f ../src.mtree)
+	oracle img
+	fsu_cat img /d001/f150 | cmp -s - src/d001/f150 ||
+	    atf_fail "manifest contents"
+	atf_check -s exit:1 -e match:'nosuch' fsu_newfs -F nosuch img
+}
+
 atf_test_case errors
 errors_head() {
 	atf_set "descr" "bad options and impossible sizes fail with a " \
@@ -311,7 +393,33 @@ reproducible_body() {
 	fsu_newfs -q -s 30m a.img
 	fsu_newfs -q -s 30m b.img
 	cmp -s a.img b.img && atf_fail "ids did not change"
-	return 0
+	# newfs and put -R of copies of a tree made in other orders, under
+	# other umasks, at other times: the same bytes.
+	command -v python3 >/dev/null || atf_skip "python3 is missing"
+	mkfiles t1 500
+	umask 077
+	mkfiles t2 500 R
+	chmod -R u=rwX,go=rX t2
+	touch -d @1600000000 t2 t2/*
+	umask 022
+	SOURCE_DATE_EPOCH=1700000000
+	export SOURCE_DATE_EPOCH
+	rm -f a.img b.img
+	fsu_newfs -q -s 30m a.img
+	atf_check -s exit:0 fsu_put a.img -R t1/. /
+	sleep 1
+	fsu_newfs -q -s 30m b.img
+	atf_check -s exit:0 fsu_put b.img -R t2/. /
+	[ "$(sha256sum <a.img)" = "$(sha256sum <b.img)" ] ||
+	    atf_fail "trees made in other orders give other images"
+	rm -f a.img b.img
+	fsu_newfs -q -F t1 a.img
+	atf_check -s exit:0 fsu_put a.img -R t1/. /
+	fsu_newfs -q -F t2 b.img
+	atf_check -s exit:0 fsu_put b.img -R t2/. /
+	[ "$(sha256sum <a.img)" = "$(sha256sum <b.img)" ] ||
+	    atf_fail "-F: images differ"
+
 }
 
 atf_init_test_cases() {
@@ -320,6 +428,7 @@ atf_init_test_cases() {
 	atf_add_test_case defaults
 	atf_add_test_case options
 	atf_add_test_case replace
+	atf_add_test_case fit
 	atf_add_test_case errors
 	atf_add_test_case partition
 	atf_add_test_case reproducible
