@@ -797,6 +797,8 @@ fixup_dirs(struct tar *t)
 	struct fixup *fx;
 	size_t i;
 
+	if (t->t_nfix == 0)
+		return;
 	qsort(t->t_fix, t->t_nfix, sizeof(*t->t_fix), fixup_cmp);
 	for (i = 0; i < t->t_nfix; i++) {
 		fx = &t->t_fix[i];
@@ -1178,7 +1180,8 @@ add_dir(struct tar *t, struct archive *a, const char *path, const char *name)
 		names[n++] = xstrdup(de->d_name);
 	}
 	ukfs_closedir(d);
-	qsort(names, n, sizeof(*names), name_cmp);
+	if (n > 0)
+		qsort(names, n, sizeof(*names), name_cmp);
 	for (i = 0; i < n; i++) {
 		size_t el = strlen(names[i]);
 
