@@ -373,6 +373,41 @@ options_body() {
 	[ "$(sha256sum <img)" = "$sum1" ] || atf_fail "-c changed the image"
 }
 
+atf_test_case ext2fs
+ext2fs_head() {
+	atf_set "descr" "fsu_tar works on any file system the kernel " \
+	    "writes: an archive with other owners, devices and hard links " \
+	    "unpacked into an ext4 image that mke2fs made, checked by " \
+	    "e2fsck -fn and written back equal (times to the nanosecond)"
+	atf_set "require.progs" "mke2fs e2fsck"
+}
+ext2fs_body() {
+	h_init
+	mkspec
+	mkhosttree tree
+	bsdtar -cf spec.tar --format pax @spec
+	bsdtar -cf tree.tar --format pax -C tree .
+	keys="type,mode,uid,gid,link,time,device"
+	for a in spec.tar tree.tar; do
+		rm -f img
+		atf_check -s exit:0 -o ignore -e ignore \
+		    mke2fs -q -F -t ext4 -I 256 img 16M
+		atf_check -s exit:0 -o empty -e empty fsu_tar img -x -f $a
+		atf_check -s exit:0 -o ignore -e ignore e2fsck -fn img
+		atf_check -s exit:0 fsu_tar img -c -f out.tar --format pax --exclude \
+		    lost+found .
+		spec_of $a "$keys" | grep -v '^/*\. ' >want
+		spec_of out.tar "$keys" | grep -v '^/*\. ' >got
+		diff want got >diff.out ||
+		    atf_fail "$a: $(head -n 6 diff.out | tr '\n' ' ')"
+		rm -rf A B
+		mkdir A B
+		bsdtar -xf $a -C A --no-same-owner --exclude dev
+		bsdtar -xf out.tar -C B --no-same-owner --exclude dev
+		diff -r A B >/dev/null || atf_fail "$a: data differs"
+	done
+}
+
 atf_test_case errors
 errors_head() {
 	atf_set "descr" "bad usage, a missing or corrupt archive, a missing " \
@@ -439,6 +474,7 @@ atf_init_test_cases() {
 	atf_add_test_case metalog
 	atf_add_test_case hostile
 	atf_add_test_case options
+	atf_add_test_case ext2fs
 	atf_add_test_case errors
 	atf_add_test_case reproducible
 }
