@@ -217,6 +217,12 @@ EOF
 	    fsu_ls img -ln /dev/kmem
 	atf_check -s exit:0 -o inline:"0x20000\n" fsu_stat img -f %#Xf /bin/secure
 	atf_check -s exit:0 -o inline:"0x1\n" fsu_stat img -f %#Xf /var/log
+	atf_check -s exit:0 -o match:'^-r--r--r--  1 0  0  schg ' \
+	    fsu_ls img -lno /bin/secure
+	atf_check -s exit:0 -o match:'^drwxr-xr-x  2 0  0  nodump ' \
+	    fsu_ls img -lnod /var/log
+	atf_check -s exit:0 -o match:'^-r-xr-xr-x  1 3  7  - ' \
+	    fsu_ls img -lno /bin/ls
 	fsu_cat img /bin/ls | cmp -s - destdir/f1 || atf_fail "contents"
 	# An unknown name is an error for that entry only.
 	printf './x type=file uname=nosuch mode=0644 contents=destdir/f4\n./y type=file mode=0644 contents=destdir/f4\n' \
