@@ -414,6 +414,44 @@ ext2fs_body() {
 	done
 }
 
+atf_test_case corrupt
+corrupt_head() {
+	atf_set "descr" "archives with damaged bytes (tar, pax, cpio, zip, " \
+	    "gzip) never crash fsu_tar: exit 0 or 1, and the image stays " \
+	    "consistent for fsu_fsck -n"
+	atf_set "require.progs" "python3"
+	atf_set "timeout" "600"
+}
+corrupt_body() {
+	h_init
+	mkhosttree tree
+	atf_check -s exit:0 -o ignore fsu_newfs -s 16m img
+	for fmt in "ustar a.tar" "pax a.pax" "newc a.cpio" "zip a.zip" \
+	    "pax a.tgz"; do
+		set -- $fmt
+		bsdtar -cf "$2" --format "$1" -C tree .
+		i=0
+		while [ $i -lt 12 ]; do
+			python3 - "$2" $i <<'EOF'
+import random, sys
+data = bytearray(open(sys.argv[1], 'rb').read())
+rnd = random.Random(int(sys.argv[2]) * 7 + len(data))
+for _ in range(1 + int(sys.argv[2]) % 4):
+    p = rnd.randrange(min(len(data), 4096))
+    data[p] = rnd.randrange(256)
+open('bad', 'wb').write(data)
+EOF
+			fsu_tar img -x -C / -f bad >out 2>&1
+			rv=$?
+			[ $rv -le 1 ] || atf_fail "$2 #$i: exit $rv: $(tail -n 3 out)"
+			! grep -q 'Sanitizer\|runtime error' out ||
+			    atf_fail "$2 #$i: $(grep -m 1 'Sanitizer\|runtime error' out)"
+			atf_check -s exit:0 -o ignore -e ignore fsu_fsck img -n
+			i=$((i + 1))
+		done
+	done
+}
+
 atf_test_case errors
 errors_head() {
 	atf_set "descr" "bad usage, a missing or corrupt archive, a missing " \
@@ -481,6 +519,7 @@ atf_init_test_cases() {
 	atf_add_test_case hostile
 	atf_add_test_case options
 	atf_add_test_case ext2fs
+	atf_add_test_case corrupt
 	atf_add_test_case errors
 	atf_add_test_case reproducible
 }
