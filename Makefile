@@ -214,9 +214,10 @@ fsu_chown_EXTRA = fsu_chown/chown_common.c
 fsu_chgrp_EXTRA = fsu_chown/chown_common.c
 
 # fsu_batch runs the body (struct fsu_prog) of every program that works on
-# a mounted image (all but fsu_fsck, fsu_newfs and fsu_tar): their main
+# a mounted image (all but fsu_fsck and fsu_newfs): their main
 # sources again, compiled with -DFSU_BATCH (no main), and their extras.
-BATCH_PROGS = $(filter-out fsu_batch fsu_fsck fsu_newfs fsu_tar,$(PROGS))
+BATCH_PROGS = $(filter-out fsu_batch fsu_fsck fsu_newfs,$(PROGS))
+fsu_batch_LIBS = -larchive
 fsu_batch_OBJS = $(foreach p,$(BATCH_PROGS),$(O)/batch/$(p)/$(p).o) \
 	$(sort $(foreach p,$(BATCH_PROGS),$(addprefix $(O)/,$(patsubst \
 	%.c,%.o,$($(p)_EXTRA)))))

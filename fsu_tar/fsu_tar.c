@@ -1519,6 +1519,7 @@ const struct fsu_prog fsu_tar_prog = {
 	.fp_main = tar_main,
 };
 
+#ifndef FSU_BATCH
 /* -c only reads the image: mount it read-only, so nothing changes. */
 static const struct fsu_prog fsu_tar_ro_prog = {
 	.fp_name = "tar",
@@ -1527,7 +1528,6 @@ static const struct fsu_prog fsu_tar_ro_prog = {
 	.fp_main = tar_main,
 };
 
-#ifndef FSU_BATCH
 int
 main(int argc, char **argv)
 {

@@ -452,6 +452,35 @@ EOF
 	done
 }
 
+atf_test_case batch
+batch_head() {
+	atf_set "descr" "tar runs inside fsu_batch: an archive unpacked and " \
+	    "changed in one transaction; a failing line leaves the image " \
+	    "as it was"
+}
+batch_body() {
+	h_init
+	mkhosttree tree
+	bsdtar -cf in.tar -C tree .
+	atf_check -s exit:0 -o ignore fsu_newfs -s 16m img
+	cat >batch <<EOF
+mkdir /x
+tar -x -C /x -f in.tar
+chmod 700 /x
+tar -c -C /x -f out.tar --format pax f1 d
+EOF
+	atf_check -s exit:0 -o empty -e empty fsu_batch img batch
+	atf_check -s exit:0 -o match:'^drwx------' fsu_ls img -ld /x
+	fsu_cat img /x/big | cmp -s - tree/big || atf_fail "big"
+	atf_check -s exit:0 -o match:'d/e/hard2' bsdtar -tf out.tar
+	sum=$(sha256sum <img)
+	printf 'mkdir /y\ntar -x -C /y -f in.tar\ntar -x -f nosuch.tar\n' \
+	    >bad
+	atf_check -s not-exit:0 -o ignore -e match:'nosuch.tar' \
+	    fsu_batch img bad
+	[ "$(sha256sum <img)" = "$sum" ] || atf_fail "image changed"
+}
+
 atf_test_case errors
 errors_head() {
 	atf_set "descr" "bad usage, a missing or corrupt archive, a missing " \
@@ -520,6 +549,7 @@ atf_init_test_cases() {
 	atf_add_test_case options
 	atf_add_test_case ext2fs
 	atf_add_test_case corrupt
+	atf_add_test_case batch
 	atf_add_test_case errors
 	atf_add_test_case reproducible
 }
