@@ -320,13 +320,15 @@ newfs_failed(const struct newfs_opts *no, int e)
 	else if (e == EFBIG && no->no_source != NULL)
 		fprintf(stderr, "fsu_newfs: %s: the contents of %s are too "
 		    "large for a file system\n", img, no->no_source);
+	else if (e == EFBIG && no->no_part == NULL)
+		fprintf(stderr, "fsu_newfs: %s: the host cannot hold an image "
+		    "that large\n", img);
 	else if (e == EFBIG)
 		fprintf(stderr, "fsu_newfs: %s: the file system does not fit "
-		    "in the %s\n", img, no->no_part != NULL ? "partition" :
-		    "device");
+		    "in the partition\n", img);
 	else if (e == EINVAL && no->no_size == 0 && no->no_source == NULL)
 		fprintf(stderr, "fsu_newfs: %s: give the size with -s (the "
-		    "image is empty)\n", img);
+		    "image is empty or too small)\n", img);
 	else if (e == EINVAL)
 		fprintf(stderr, "fsu_newfs: %s: these parameters make no "
 		    "file system (see above)\n", img);
@@ -344,7 +346,7 @@ newfs_main(int argc, char **argv)
 	struct newfs_opts no;
 	struct newfs_content nc;
 	struct ukfs_newfs *un = &no.no_un;
-	int flags = 0;
+	int flags = 0, existed, e;
 
 	parse_args(argc, argv, &no);
 	memset(&nc, 0, sizeof(nc));
@@ -362,9 +364,15 @@ newfs_main(int argc, char **argv)
 		un->un_flags |= UKFS_NEWFS_DRYRUN;
 	if (fsu_verbose)
 		flags |= UKFS_VERBOSE;
+	/* An image this command creates is removed again if it fails. */
+	existed = no.no_image == NULL || no.no_dryrun ||
+	    access(no.no_image, F_OK) == 0 || errno != ENOENT;
 	if (ukfs_newfs(no.no_fstype, no.no_image, no.no_part, flags, un) ==
 	    -1) {
-		newfs_failed(&no, errno);
+		e = errno;
+		if (!existed)
+			(void)unlink(no.no_image);
+		newfs_failed(&no, e);
 		newfs_content_free(&nc);
 		return 1;
 	}

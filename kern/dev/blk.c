@@ -1094,9 +1094,12 @@ blk_open(struct blkdev *bd, uint64_t offset, uint64_t size)
 		goto out_close;
 	}
 	bd->bd_whole = offset == 0 && size == 0;
-	if (hostsize == 0 && bd->bd_whole && (oflags & HYP_O_CREAT) &&
-	    bd->bd_ftype == HYP_FT_REG) {
-		/* A new, empty file: blk_truncate gives it its size. */
+	if (hostsize < bd->bd_secsize && bd->bd_whole &&
+	    (oflags & HYP_O_CREAT) && bd->bd_ftype == HYP_FT_REG) {
+		/*
+		 * A new file, or one too small to be a device: blk_truncate
+		 * gives it its size.
+		 */
 		bd->bd_hostoff = bd->bd_size = 0;
 	} else if ((error = blk_geometry(bd, hostsize, offset, size)) != 0) {
 		goto out_close;
@@ -1135,7 +1138,13 @@ blk_truncate(struct blkdev *bd, uint64_t size)
 		return EINVAL;
 	mutex_enter(&bd->bd_lock);
 	win_destroyall(bd);
-	error = hyp_ftruncate(bd->bd_fd, 0);
+	/*
+	 * The size first: if the host cannot make the file that large
+	 * (EFBIG, ENOSPC), the file is left as it was.
+	 */
+	error = hyp_ftruncate(bd->bd_fd, size);
+	if (error == 0)
+		error = hyp_ftruncate(bd->bd_fd, 0);
 	if (error == 0)
 		error = hyp_ftruncate(bd->bd_fd, size);
 	bd->bd_size = error == 0 ? size : 0;

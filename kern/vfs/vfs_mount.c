@@ -177,6 +177,20 @@ vfs_newfs(struct vnode *devvp, const char *fstype, struct newfs_args *na)
 		kn->kn_size = devsize;
 	if (kn->kn_size == 0)
 		return EINVAL;
+	if (kn->kn_ent == NULL) {
+		/*
+		 * Check the parameters before anything is written: a
+		 * request that makes no file system leaves the image as it
+		 * was.
+		 */
+		void (*print)(void *, const char *) = kn->kn_print;
+
+		kn->kn_print = NULL;
+		error = vfs->vfs_newfs(NULL, na);
+		kn->kn_print = print;
+		if (error != 0)
+			return error;
+	}
 	error = blk_truncate(devvp->v_blkdev, kn->kn_size);
 	if (error == 0)
 		na->na_zeroed = true;

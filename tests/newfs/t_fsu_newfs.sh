@@ -340,6 +340,16 @@ errors_body() {
 		rm -f img
 		# shellcheck disable=SC2086
 		atf_check -s exit:1 -o ignore -e not-empty fsu_newfs $args img
+		[ ! -e img ] || atf_fail "$args: left an image"
+	done
+	# A failing newfs leaves an existing image as it was.
+	atf_check -s exit:0 -o ignore fsu_newfs -s 4m img
+	echo data | atf_check -s exit:0 fsu_write img /data
+	sum=$(sha256sum <img)
+	for args in "-s 64k" "-b 65536 -f 4096" "-s 20t" "-n 100000000"; do
+		# shellcheck disable=SC2086
+		atf_check -s exit:1 -o ignore -e not-empty fsu_newfs $args img
+		[ "$(sha256sum <img)" = "$sum" ] || atf_fail "$args: damaged"
 	done
 	rm -f img
 	atf_check -s exit:1 -e match:'give the size with -s' fsu_newfs img
