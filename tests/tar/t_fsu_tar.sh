@@ -178,6 +178,44 @@ owners_devices_body() {
 	fsu_cat img /home/u/big | cmp -s - c/big || atf_fail "data differs"
 }
 
+atf_test_case unprivileged
+unprivileged_head() {
+	atf_set "descr" "as an unprivileged user (nobody, when the tests " \
+	    "run as root): a spec with other owners, set-id modes, devices " \
+	    "and flags becomes an image with all of them, and an archive " \
+	    "of it that keeps them"
+	atf_set "require.progs" "setpriv"
+}
+unprivileged_body() {
+	h_init
+	[ "$(id -u)" = 0 ] || atf_skip "already unprivileged: see the others"
+	mkspec
+	sed -i 's/^\.\/etc\/passwd .*/& flags=nodump,uchg/' spec
+	bsdtar -cf in.tar --format pax @spec
+	d=$(mktemp -d /tmp/fsu_tar.XXXXXX)
+	cp in.tar "$d/"
+	chown -R 65534:65534 "$d"
+	nobody() {
+		(cd "$d" && setpriv --reuid=65534 --regid=65534 \
+		    --clear-groups env PATH="$PATH" "$@")
+	}
+	nobody sh -c 'test "$(id -u)" = 65534' || atf_fail "not nobody"
+	nobody fsu_newfs -q -s 8m img || atf_fail "newfs as nobody"
+	nobody fsu_tar img -x -f in.tar || atf_fail "tar -x as nobody"
+	nobody fsu_tar img -c --format pax -f out.tar . ||
+	    atf_fail "tar -c as nobody"
+	keys="type,mode,uid,gid,link,time,device,flags"
+	spec_of in.tar "$keys" | grep -v '^/*\. ' >want
+	spec_of "$d/out.tar" "$keys" | grep -v '^/*\. ' >got
+	grep -q 'etc/passwd flags=nodump,uchg' got ||
+	    atf_fail "flags: $(grep passwd got)"
+	diff want got >diff.out ||
+	    atf_fail "$(head -n 6 diff.out | tr '\n' ' ')"
+	atf_check -s exit:0 -o match:'^brw-r-----  1 0  5  - +8, 1 ' \
+	    fsu_ls "$d/img" -lno /dev/sd0a
+	rm -rf "$d"
+}
+
 atf_test_case metalog
 metalog_head() {
 	atf_set "descr" "a METALOG with user and group names, flags and " \
@@ -544,6 +582,7 @@ reproducible_body() {
 atf_init_test_cases() {
 	atf_add_test_case roundtrip
 	atf_add_test_case owners_devices
+	atf_add_test_case unprivileged
 	atf_add_test_case metalog
 	atf_add_test_case hostile
 	atf_add_test_case options
