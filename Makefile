@@ -123,6 +123,7 @@ KERN_MSDOSFS_SRCS = \
 	kern/fs/msdosfs/msdosfs_inode.c \
 	kern/fs/msdosfs/msdosfs_lookup.c \
 	kern/fs/msdosfs/msdosfs_namei.c \
+	kern/fs/msdosfs/msdosfs_newfs.c \
 	kern/fs/msdosfs/msdosfs_subr.c \
 	kern/fs/msdosfs/msdosfs_vfsops.c \
 	kern/fs/msdosfs/msdosfs_vnops.c

@@ -5,7 +5,7 @@
  *
  *	fsu_newfs [-t fstype] [-p partition] [-v] [-N] [-q] [-B be|le]
  *	    [-b block-size] [-f frag-size] [-i bytes-per-inode] [-L label]
- *	    [-m free-space] [-n inodes] [-O 1|2] [-o time|space]
+ *	    [-m free-space] [-n inodes] [-O 1|2|12|16|32] [-o time|space]
  *	    [-s size | -F source [-e space] [-E inodes]] image
  *
  * The file system is made by the kernel (ukfs_newfs); this program only
@@ -32,7 +32,7 @@ static const char usage_line[] =
     "[-B be|le] [-b block-size]\n"
     "                 [-f frag-size] [-i bytes-per-inode] [-L label] "
     "[-m free-space]\n"
-    "                 [-n inodes] [-O 1|2] [-o time|space]\n"
+    "                 [-n inodes] [-O 1|2|12|16|32] [-o time|space]\n"
     "                 [-s size | -F source [-e space] [-E inodes]] image\n";
 
 struct newfs_opts {
@@ -229,10 +229,13 @@ parse_args(int argc, char **argv, struct newfs_opts *no)
 			kopt_size(no, "inodes", optarg, "inode count");
 			break;
 		case 'O':
-			if (strcmp(optarg, "1") != 0 &&
-			    strcmp(optarg, "2") != 0) {
-				fprintf(stderr, "fsu_newfs: format is 1 "
-				    "(UFS1) or 2 (UFS2), not \"%s\"\n", optarg);
+			/* The type checks the value: 1|2, 12|16|32. */
+			if (optarg[0] < '0' || optarg[0] > '9' ||
+			    strspn(optarg, "0123456789") != strlen(optarg) ||
+			    strlen(optarg) > 2) {
+				fprintf(stderr, "fsu_newfs: format is 1 or 2 "
+				    "(UFS1, UFS2), or 12, 16 or 32 (FAT), not "
+				    "\"%s\"\n", optarg);
 				exit(1);
 			}
 			kopt(no, "format", optarg);

@@ -326,6 +326,92 @@ fit_body() {
 	atf_check -s exit:1 -e match:'nosuch' fsu_newfs -F nosuch img
 }
 
+# fatcheck IMG: fsck.fat -n exits 0 and prints only its version and the
+# summary line.
+fatcheck() {
+	fsck.fat -n "$1" >fat.out 2>&1 ||
+	    atf_fail "fsck.fat $1: $(head -n 5 fat.out | tr '\n' ' ')"
+	[ "$(grep -cv -e '^fsck\.fat [0-9]' \
+	    -e ': [0-9]* files, [0-9]*/[0-9]* clusters$' fat.out)" = 0 ] ||
+	    atf_fail "fsck.fat $1: $(head -n 5 fat.out | tr '\n' ' ')"
+}
+
+atf_test_case msdos
+msdos_head() {
+	atf_set "descr" "-t msdos makes FAT12, FAT16 and FAT32 volumes " \
+	    "(mkfs.fat's choices by size, or -O and -b) that fsck.fat -n " \
+	    "accepts, that mtools read after fsu_put, filled to the last " \
+	    "cluster; with a label; reproducibly with SOURCE_DATE_EPOCH"
+	atf_set "require.progs" "fsck.fat mtype mlabel minfo"
+	atf_set "timeout" "600"
+}
+msdos_body() {
+	h_init
+	mkdir -p ft/sub
+	i=1
+	while [ $i -le 6 ]; do
+		head -c $((i * 40000)) /dev/urandom >ft/sub/file$i.bin
+		i=$((i + 1))
+	done
+	echo hello >ft/readme.txt
+	for row in "1440k 12 512" "4m 12 1024" "64m 16 2048" "300m 16 8192" \
+	    "600m 32 4096" "-O 32 -s 40m 32 512" "-O 12 -s 30m 12 8192" \
+	    "-O 16 -b 4096 -s 100m 16 4096"; do
+		set -- $row
+		if [ $# = 3 ]; then
+			args="-s $1"
+		else
+			args="$1 $2"
+			shift 2
+			while [ $# -gt 2 ]; do
+				args="$args $1"
+				shift
+			done
+			set -- x "$@"
+		fi
+		v="$args"
+		rm -f img
+		# shellcheck disable=SC2086
+		atf_check -s exit:0 -o match:"FAT$2, cluster size $3\$" \
+		    fsu_newfs -t msdos -L vol1 $args img
+		fatcheck img
+		atf_check -s exit:0 -o match:'Volume label is VOL1' \
+		    mlabel -s -i img ::
+		atf_check -s exit:0 -o match:"sector size: 512" \
+		    minfo -i img ::
+		atf_check -s exit:0 -o empty -e empty fsu_put img -R ft/. /
+		fatcheck img
+		mtype -i img ::/sub/file5.bin | cmp -s - ft/sub/file5.bin ||
+		    atf_fail "$v: mtype differs"
+	done
+	# Filled to the last cluster: ENOSPC, then nothing free.
+	rm -f img
+	atf_check -s exit:0 -o ignore fsu_newfs -t msdos -s 2m img
+	head -c 3m /dev/zero >zero3
+	atf_check -s exit:1 -e match:'No space left on device' \
+	    fsu_write img /fill <zero3
+	n=0
+	while echo x | fsu_write img /s$n 2>err; do
+		n=$((n + 1))
+		[ $n -lt 100 ] || atf_fail "no ENOSPC"
+	done
+	grep -q 'No space left on device' err || atf_fail "$(cat err)"
+	fatcheck img
+	atf_check -s exit:0 -o match:' 0 bytes free' -x \
+	    "mdir -i img :: | tail -n 2"
+	# Reproducible, and a bad request leaves no image.
+	SOURCE_DATE_EPOCH=1700000000 fsu_newfs -q -t msdos -s 64m a.img
+	SOURCE_DATE_EPOCH=1700000000 fsu_newfs -q -t msdos -s 64m b.img
+	cmp -s a.img b.img || atf_fail "not reproducible"
+	rm -f img
+	atf_check -s exit:1 -e match:'make no FAT16' \
+	    fsu_newfs -t msdos -O 16 -s 2m img
+	atf_check -s exit:1 -e match:'label' \
+	    fsu_newfs -t msdos -L 'a*b' -s 2m img
+	atf_check -s exit:1 -e not-empty fsu_newfs -t msdos -i 4096 -s 2m img
+	[ ! -e img ] || atf_fail "left an image"
+}
+
 atf_test_case errors
 errors_head() {
 	atf_set "descr" "bad options and impossible sizes fail with a " \
@@ -439,6 +525,7 @@ atf_init_test_cases() {
 	atf_add_test_case options
 	atf_add_test_case replace
 	atf_add_test_case fit
+	atf_add_test_case msdos
 	atf_add_test_case errors
 	atf_add_test_case partition
 	atf_add_test_case reproducible
