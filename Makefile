@@ -111,6 +111,7 @@ KERN_EXT2FS_SRCS = \
 	kern/fs/ext2fs/ext2fs_journal.c \
 	kern/fs/ext2fs/ext2fs_lookup.c \
 	kern/fs/ext2fs/ext2fs_namei.c \
+	kern/fs/ext2fs/ext2fs_newfs.c \
 	kern/fs/ext2fs/ext2fs_subr.c \
 	kern/fs/ext2fs/ext2fs_vfsops.c \
 	kern/fs/ext2fs/ext2fs_vnops.c

@@ -412,6 +412,78 @@ msdos_body() {
 	[ ! -e img ] || atf_fail "left an image"
 }
 
+atf_test_case ext2fs
+ext2fs_head() {
+	atf_set "descr" "-t ext2fs makes ext2 file systems (1, 2 and 4 KiB " \
+	    "blocks, mke2fs's defaults by size, -i, -n, -m, -L) that " \
+	    "e2fsck -fn accepts, that debugfs reads after fsu_put, filled " \
+	    "to the last block; reproducibly with SOURCE_DATE_EPOCH"
+	atf_set "require.progs" "e2fsck debugfs dumpe2fs"
+	atf_set "timeout" "600"
+}
+ext2fs_body() {
+	h_init
+	mkdir -p ft/sub
+	i=1
+	while [ $i -le 6 ]; do
+		head -c $((i * 40000)) /dev/urandom >ft/sub/file$i.bin
+		i=$((i + 1))
+	done
+	ln -s sub/file1.bin ft/link
+	for row in "2m 1024" "16m 1024" "100m 1024" "600m 4096" \
+	    "-b 2048 -s 200m 2048" "-b 4096 -s 64m -L mylabel 4096" \
+	    "-i 65536 -s 300m 1024" "-n 5000 -m 10 -s 20m 1024"; do
+		set -- $row
+		eval "bs=\${$#}"
+		args=$(echo "$row" | sed 's/ [0-9]*$//')
+		[ $# = 2 ] && args="-s $1"
+		rm -f img
+		# shellcheck disable=SC2086
+		atf_check -s exit:0 -o match:"blocks of $bs bytes) ext2" \
+		    fsu_newfs -t ext2fs $args img
+		atf_check -s exit:0 -o ignore -e ignore e2fsck -fn img
+		atf_check -s exit:0 -o empty -e empty fsu_put img -R ft/. /
+		atf_check -s exit:0 -o ignore -e ignore e2fsck -fn img
+		debugfs -R 'cat /sub/file5.bin' img 2>/dev/null |
+		    cmp -s - ft/sub/file5.bin || atf_fail "$args: debugfs"
+		atf_check -s exit:0 -o match:"Block size: *$bs" -e ignore \
+		    dumpe2fs -h img
+	done
+	atf_check -s exit:0 -o match:'volume name: *mylabel' -x \
+	    "fsu_newfs -q -t ext2fs -L mylabel -s 8m l.img && dumpe2fs -h l.img 2>/dev/null | tr A-Z a-z"
+	atf_check -s exit:0 -o match:'Inode count: *5016' -x \
+	    "fsu_newfs -q -t ext2fs -n 5000 -s 20m n.img && dumpe2fs -h n.img 2>/dev/null"
+	atf_check -s exit:0 -o match:'Reserved block count: *2048' -x \
+	    "fsu_newfs -q -t ext2fs -m 10 -s 20m m.img && dumpe2fs -h m.img 2>/dev/null"
+	# Filled to the last block: ENOSPC, then nothing free.
+	rm -f img
+	atf_check -s exit:0 -o ignore fsu_newfs -t ext2fs -m 0 -s 2m img
+	head -c 3m /dev/zero >zero3
+	atf_check -s exit:1 -e match:'No space left on device' \
+	    fsu_write img /fill <zero3
+	n=0
+	while echo x | fsu_write img /s$n 2>err; do
+		n=$((n + 1))
+		[ $n -lt 300 ] || atf_fail "no ENOSPC"
+	done
+	grep -q 'No space left on device' err || atf_fail "$(cat err)"
+	atf_check -s exit:0 -o ignore -e ignore e2fsck -fn img
+	atf_check -s exit:0 -o match:'Free blocks: *0$' -e ignore \
+	    dumpe2fs -h img
+	# Reproducible; a bad request leaves no image.
+	SOURCE_DATE_EPOCH=1700000000 fsu_newfs -q -t ext2fs -s 64m a.img
+	SOURCE_DATE_EPOCH=1700000000 fsu_newfs -q -t ext2fs -s 64m b.img
+	cmp -s a.img b.img || atf_fail "not reproducible"
+	fsu_newfs -q -t ext2fs -s 64m c.img
+	cmp -s a.img c.img && atf_fail "the UUID did not change"
+	rm -f img
+	atf_check -s exit:1 -e match:'1024, 2048 or 4096' \
+	    fsu_newfs -t ext2fs -b 8192 -s 8m img
+	atf_check -s exit:1 -e match:'too few' fsu_newfs -t ext2fs -s 8k img
+	atf_check -s exit:1 -e not-empty fsu_newfs -t ext2fs -O 1 -s 8m img
+	[ ! -e img ] || atf_fail "left an image"
+}
+
 atf_test_case errors
 errors_head() {
 	atf_set "descr" "bad options and impossible sizes fail with a " \
@@ -526,6 +598,7 @@ atf_init_test_cases() {
 	atf_add_test_case replace
 	atf_add_test_case fit
 	atf_add_test_case msdos
+	atf_add_test_case ext2fs
 	atf_add_test_case errors
 	atf_add_test_case partition
 	atf_add_test_case reproducible
