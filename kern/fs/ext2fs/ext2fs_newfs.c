@@ -273,7 +273,7 @@ dir_inode(struct ext2_dinode *di, uint16_t mode, uint16_t nlink,
 	di->i_atime = di->i_ctime = di->i_mtime = di->i_crtime =
 	    e2le32((uint32_t)now->tv_sec);
 	di->i_atime_extra = di->i_ctime_extra = di->i_mtime_extra =
-	    di->i_crtime_extra = e2le32((uint32_t)(now->tv_nsec << 2) |
+	    di->i_crtime_extra = e2le32(((uint32_t)now->tv_nsec << 2) |
 	    (uint32_t)(((uint64_t)now->tv_sec - INT32_MIN) >> 32 & 3));
 	di->i_links_count = e2le16(nlink);
 	di->i_blocks = e2le32(bsize / 512);
