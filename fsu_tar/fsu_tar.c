@@ -69,6 +69,7 @@ struct fixup {
 	mode_t		 fx_mode;
 	uint32_t	 fx_flags;
 	bool		 fx_settimes;
+	bool		 fx_base;	/* -C's directory: times if it can */
 	struct timespec	 fx_ts[2];
 };
 
@@ -765,8 +766,15 @@ extract_dir(struct tar *t, struct archive_entry *e, const char *shown,
 	}
 	if (entry_owner(t, e, shown, &uid, &gid) != 0)
 		return -1;
-	if (ukfs_lchown(t->t_fs, path, uid, gid) != 0 ||
-	    ukfs_chmod(t->t_fs, path, archive_entry_perm(e)) != 0) {
+	/*
+	 * Only what differs is changed: a file system without owners or
+	 * modes (FAT) takes a directory that already is as asked.
+	 */
+	if (ukfs_lstat(t->t_fs, path, &st) != 0 ||
+	    ((st.st_uid != uid || st.st_gid != gid) &&
+	    ukfs_lchown(t->t_fs, path, uid, gid) != 0) ||
+	    ((st.st_mode & 07777) != archive_entry_perm(e) &&
+	    ukfs_chmod(t->t_fs, path, archive_entry_perm(e)) != 0)) {
 		entry_warn(t, shown, "Can't set attributes: %s",
 		    strerror(errno));
 		return -1;
@@ -778,6 +786,7 @@ extract_dir(struct tar *t, struct archive_entry *e, const char *shown,
 	fx->fx_mode = archive_entry_perm(e);
 	fx->fx_flags = text_to_flags(t, shown, archive_entry_fflags_text(e));
 	fx->fx_settimes = true;
+	fx->fx_base = strcmp(path, t->t_dir) == 0;
 	entry_times(e, fx->fx_ts);
 	return 0;
 }
@@ -802,8 +811,10 @@ fixup_dirs(struct tar *t)
 	qsort(t->t_fix, t->t_nfix, sizeof(*t->t_fix), fixup_cmp);
 	for (i = 0; i < t->t_nfix; i++) {
 		fx = &t->t_fix[i];
+		/* A FAT root directory has no times to set. */
 		if (fx->fx_settimes && ukfs_utimens(t->t_fs, fx->fx_path,
-		    fx->fx_ts, 1) != 0 && errno != ENOENT)
+		    fx->fx_ts, 1) != 0 && errno != ENOENT && !(fx->fx_base &&
+		    (errno == EPERM || errno == EOPNOTSUPP)))
 			entry_warn(t, fx->fx_path, "Can't restore time: %s",
 			    strerror(errno));
 		if (fx->fx_flags != 0 && ukfs_lchflags(t->t_fs, fx->fx_path,

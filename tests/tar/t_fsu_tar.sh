@@ -452,6 +452,31 @@ ext2fs_body() {
 	done
 }
 
+atf_test_case msdos
+msdos_head() {
+	atf_set "descr" "a tree archive unpacked into a FAT image that " \
+	    "mkfs.fat made: fsck.fat -n is content, mtools read the data, " \
+	    "and fsu_tar -c gives the same names and data back"
+	atf_set "require.progs" "mkfs.fat fsck.fat mtype"
+}
+msdos_body() {
+	h_init
+	mkcontent tree
+	mkdir tree/sub
+	cp tree/f3 tree/sub/inner
+	bsdtar -cf in.tar -C tree .
+	atf_check -s exit:0 -o ignore mkfs.fat -C img 16384
+	atf_check -s exit:0 -o empty -e empty fsu_tar img -x -f in.tar
+	atf_check -s exit:0 -o ignore fsck.fat -n img
+	mtype -i img ::/sub/inner | cmp -s - tree/f3 || atf_fail "mtype"
+	atf_check -s exit:0 fsu_tar img -c -f out.tar .
+	rm -rf A B
+	mkdir A B
+	bsdtar -xf in.tar -C A
+	bsdtar -xf out.tar -C B
+	diff -r A B >/dev/null || atf_fail "data differs"
+}
+
 atf_test_case corrupt
 corrupt_head() {
 	atf_set "descr" "archives with damaged bytes (tar, pax, cpio, zip, " \
@@ -587,6 +612,7 @@ atf_init_test_cases() {
 	atf_add_test_case hostile
 	atf_add_test_case options
 	atf_add_test_case ext2fs
+	atf_add_test_case msdos
 	atf_add_test_case corrupt
 	atf_add_test_case batch
 	atf_add_test_case errors
