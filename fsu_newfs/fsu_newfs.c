@@ -314,6 +314,9 @@ newfs_failed(const struct newfs_opts *no, int e)
 	if (e == ENODEV)
 		fprintf(stderr, "fsu_newfs: unknown file system type \"%s\"\n",
 		    no->no_fstype);
+	else if (e == EOPNOTSUPP && no->no_source != NULL)
+		fprintf(stderr, "fsu_newfs: -F is not available for %s yet: "
+		    "give the size with -s\n", no->no_fstype);
 	else if (e == EOPNOTSUPP)
 		fprintf(stderr, "fsu_newfs: making %s file systems is not "
 		    "supported\n", no->no_fstype);

@@ -487,6 +487,8 @@ load_archive(const char *source, struct newfs_content *nc)
 	}
 	archive_read_support_filter_all(a);
 	archive_read_support_format_all(a);
+	/* A manifest's sizes from the files it names, as fsu_tar reads. */
+	(void)archive_read_set_options(a, "mtree:checkfs");
 	if (archive_read_open_filename(a, source, 65536) != ARCHIVE_OK) {
 		fprintf(stderr, "fsu_newfs: %s: %s\n", source,
 		    archive_error_string(a));

@@ -323,6 +323,16 @@ fit_body() {
 	oracle img
 	fsu_cat img /d001/f150 | cmp -s - src/d001/f150 ||
 	    atf_fail "manifest contents"
+	# A manifest without sizes (a METALOG): the files it names count.
+	(cd src && bsdtar -cf ../nosize.mtree --format=mtree \
+	    --options '!all,type,mode' .)
+	grep -q size= nosize.mtree && atf_fail "the manifest has sizes"
+	rm -f img
+	(cd src && atf_check -s exit:0 -o ignore fsu_newfs \
+	    -F ../nosize.mtree ../img)
+	(cd src && atf_check -s exit:0 fsu_tar ../img -x \
+	    -f ../nosize.mtree)
+	oracle img
 	atf_check -s exit:1 -e match:'nosuch' fsu_newfs -F nosuch img
 }
 
@@ -409,6 +419,8 @@ msdos_body() {
 	atf_check -s exit:1 -e match:'label' \
 	    fsu_newfs -t msdos -L 'a*b' -s 2m img
 	atf_check -s exit:1 -e not-empty fsu_newfs -t msdos -i 4096 -s 2m img
+	atf_check -s exit:1 -e match:'-F is not available for msdos' \
+	    fsu_newfs -t msdos -F ft img
 	[ ! -e img ] || atf_fail "left an image"
 }
 

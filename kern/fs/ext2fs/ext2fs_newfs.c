@@ -313,10 +313,8 @@ ext2fs_newfs(struct vnode *devvp, struct newfs_args *na)
 	uint32_t n, i, b, rootblk = 0, lpfblk = 0, seed[4];
 	int error = 0;
 
-	if (kn->kn_ent != NULL && kn->kn_size == 0) {
-		kprintf("newfs: ext2fs has no size to fit yet: give -s\n");
-		return EOPNOTSUPP;
-	}
+	if (kn->kn_ent != NULL && kn->kn_size == 0)
+		return EOPNOTSUPP;	/* no fit yet */
 	if ((error = e2geom(kn, &g)) != 0)
 		return error;
 	kn->kn_fssize = g.g_blocks * g.g_bsize;

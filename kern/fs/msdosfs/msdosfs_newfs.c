@@ -368,10 +368,8 @@ msdosfs_newfs(struct vnode *devvp, struct newfs_args *na)
 	unsigned i;
 	int error;
 
-	if (kn->kn_ent != NULL && kn->kn_size == 0) {
-		kprintf("newfs: msdos has no size to fit yet: give -s\n");
-		return EOPNOTSUPP;
-	}
+	if (kn->kn_ent != NULL && kn->kn_size == 0)
+		return EOPNOTSUPP;	/* no fit yet */
 	if ((error = geom(kn, &g)) != 0)
 		return error;
 	kn->kn_fssize = g.g_totsec * NF_SECSIZE;
