@@ -429,8 +429,9 @@ ext2fs_head() {
 	atf_set "descr" "-t ext2fs makes ext2 file systems (1, 2 and 4 KiB " \
 	    "blocks, mke2fs's defaults by size, -i, -n, -m, -L) that " \
 	    "e2fsck -fn accepts, that debugfs reads after fsu_put, filled " \
-	    "to the last block; reproducibly with SOURCE_DATE_EPOCH"
-	atf_set "require.progs" "e2fsck debugfs dumpe2fs"
+	    "to the last block; -F fits trees and archives; reproducibly " \
+	    "with SOURCE_DATE_EPOCH"
+	atf_set "require.progs" "e2fsck debugfs dumpe2fs python3 bsdtar"
 	atf_set "timeout" "600"
 }
 ext2fs_body() {
@@ -467,6 +468,37 @@ ext2fs_body() {
 	    "fsu_newfs -q -t ext2fs -n 5000 -s 20m n.img && dumpe2fs -h n.img 2>/dev/null"
 	atf_check -s exit:0 -o match:'Reserved block count: *2048' -x \
 	    "fsu_newfs -q -t ext2fs -m 10 -s 20m m.img && dumpe2fs -h m.img 2>/dev/null"
+	# Size to fit (-F): put never runs out, at most 10% (or 8 blocks)
+	# more free than asked.
+	for n in 1 10 1000 3000; do
+		mkfiles t$n $n
+		for e in 0 1m; do
+			rm -f img
+			atf_check -s exit:0 -o match:"entries of t$n" \
+			    fsu_newfs -t ext2fs -F t$n -e $e -E 50 img
+			atf_check -s exit:0 -o empty -e empty \
+			    fsu_put img -R t$n/. /
+			atf_check -s exit:0 -o ignore -e ignore e2fsck -fn img
+			dumpe2fs -h img 2>/dev/null >dump
+			bs=$(sed -n 's/^Block size: *//p' dump)
+			fb=$(sed -n 's/^Free blocks: *//p' dump)
+			fi=$(sed -n 's/^Free inodes: *//p' dump)
+			size=$(stat -c %s img)
+			free=$((fb * bs))
+			want=0
+			[ $e = 1m ] && want=1048576
+			slack=$((size / 10))
+			[ $slack -ge $((8 * bs)) ] || slack=$((8 * bs))
+			[ $free -ge $want ] && [ $((free - want)) -le $slack ] ||
+			    atf_fail "ext2 -F $n, -e $e: $free free in $size"
+			[ "$fi" -ge 50 ] || atf_fail "ext2 -F $n: $fi inodes"
+		done
+	done
+	bsdtar -czf t.tgz -C t1000 .
+	rm -f img
+	atf_check -s exit:0 -o ignore fsu_newfs -t ext2fs -F t.tgz img
+	atf_check -s exit:0 fsu_tar img -x -f t.tgz
+	atf_check -s exit:0 -o ignore -e ignore e2fsck -fn img
 	# Filled to the last block: ENOSPC, then nothing free.
 	rm -f img
 	atf_check -s exit:0 -o ignore fsu_newfs -t ext2fs -m 0 -s 2m img

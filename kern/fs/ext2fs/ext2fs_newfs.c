@@ -120,23 +120,28 @@ grp_meta(const struct e2geom *g, uint32_t n)
 	return (has_super(n) ? 1 + g->g_gdtblocks : 0) + 2 + g->g_itblocks;
 }
 
+/* Messages of e2geom, unless it is only trying sizes (fit). */
+#define E2MSG(...)	do { if (!quiet) kprintf(__VA_ARGS__); } while (0)
+
 static int
-e2geom(const struct knewfs *kn, struct e2geom *g)
+e2geom(const struct knewfs *kn, uint64_t fitinodes, bool quiet,
+    struct e2geom *g)
 {
 	const char *opts = kn->kn_opts != NULL ? kn->kn_opts : "";
 	uint64_t v, density, inodes = 0, size = kn->kn_size, ipb, last;
+	char label_unused[2];
 	int error;
 
 	memset(g, 0, sizeof(*g));
 	if ((error = vfs_checkopts(opts, ext2fs_newfs_opts)) != 0) {
-		kprintf("newfs: ext2fs takes the options bsize, density "
+		E2MSG("newfs: ext2fs takes the options bsize, density "
 		    "(-i), inodes (-n), minfree (-m) and label (-L)\n");
 		return error;
 	}
 	g->g_bsize = size < 512 * 1024 * 1024ULL ? 1024 : 4096;
 	if ((error = e2_num(opts, "bsize", 65536, &v)) == 0) {
 		if (v != 1024 && v != 2048 && v != 4096) {
-			kprintf("newfs: ext2 block size is 1024, 2048 or "
+			E2MSG("newfs: ext2 block size is 1024, 2048 or "
 			    "4096\n");
 			return EINVAL;
 		}
@@ -149,13 +154,20 @@ e2geom(const struct knewfs *kn, struct e2geom *g)
 	    error != ENOENT)
 		return error;
 	if (density < g->g_bsize && density < 1024) {
-		kprintf("newfs: at most one inode per 1024 bytes\n");
+		E2MSG("newfs: at most one inode per 1024 bytes\n");
 		return EINVAL;
 	}
 	if ((error = e2_num(opts, "inodes", UINT32_MAX, &inodes)) != 0 &&
 	    error != ENOENT)
 		return error;
-	g->g_minfree = 5;
+	if (fitinodes != 0) {
+		/* Fit: the inodes needed, or more if the options say so. */
+		if (vfs_getopt(opts, "density", label_unused, 2) == ENOENT)
+			inodes = MAX(inodes, fitinodes);
+		else
+			inodes = MAX(inodes, MAX(fitinodes, size / density));
+	}
+	g->g_minfree = fitinodes != 0 ? 0 : 5;
 	if ((error = e2_num(opts, "minfree", 50, &v)) == 0)
 		g->g_minfree = (uint32_t)v;
 	else if (error != ENOENT)
@@ -167,7 +179,7 @@ e2geom(const struct knewfs *kn, struct e2geom *g)
 		char buf[17];
 
 		if (vfs_getopt(opts, "label", buf, sizeof(buf)) != 0) {
-			kprintf("newfs: an ext2 label has at most 16 bytes\n");
+			E2MSG("newfs: an ext2 label has at most 16 bytes\n");
 			return EINVAL;
 		}
 		memcpy(g->g_label, buf, 16);
@@ -176,7 +188,7 @@ e2geom(const struct knewfs *kn, struct e2geom *g)
 
 	g->g_blocks = size / g->g_bsize;
 	if (g->g_blocks > UINT32_MAX) {
-		kprintf("newfs: ext2 without 64bit has at most 2^32 blocks\n");
+		E2MSG("newfs: ext2 without 64bit has at most 2^32 blocks\n");
 		return EINVAL;
 	}
 	g->g_first = g->g_bsize == 1024 ? 1 : 0;
@@ -184,7 +196,7 @@ e2geom(const struct knewfs *kn, struct e2geom *g)
 	ipb = g->g_bsize / NF_ISIZE;
 	for (;;) {
 		if (g->g_blocks <= g->g_first + 16) {
-			kprintf("newfs: %llu bytes are too few for an ext2 "
+			E2MSG("newfs: %llu bytes are too few for an ext2 "
 			    "file system\n", (unsigned long long)size);
 			return EINVAL;
 		}
@@ -198,7 +210,7 @@ e2geom(const struct knewfs *kn, struct e2geom *g)
 		v = howmany(v, g->g_ngroups);
 		v = roundup(v, MAX(ipb, 8));
 		if (v > 8ULL * g->g_bsize) {
-			kprintf("newfs: too many inodes for the groups of "
+			E2MSG("newfs: too many inodes for the groups of "
 			    "%u blocks\n", g->g_bpg);
 			return EINVAL;
 		}
@@ -212,14 +224,14 @@ e2geom(const struct knewfs *kn, struct e2geom *g)
 			continue;
 		}
 		if (last < grp_meta(g, g->g_ngroups - 1) + 4) {
-			kprintf("newfs: %llu bytes are too few for an ext2 "
+			E2MSG("newfs: %llu bytes are too few for an ext2 "
 			    "file system\n", (unsigned long long)size);
 			return EINVAL;
 		}
 		break;
 	}
 	if ((uint64_t)g->g_ipg * g->g_ngroups > UINT32_MAX) {
-		kprintf("newfs: too many inodes\n");
+		E2MSG("newfs: too many inodes\n");
 		return EINVAL;
 	}
 	return 0;
@@ -299,6 +311,140 @@ dirent_put(uint8_t *blk, uint32_t off, uint32_t ino, const char *name,
 	return off + reclen;
 }
 
+/* Blocks of a block-mapped file of size bytes, indirect blocks too. */
+static uint64_t
+file_blocks(uint64_t size, uint32_t bsize)
+{
+	uint64_t n = howmany(size, bsize), apb = bsize / 4, t = n, left;
+
+	if (n <= EXT2_NDADDR)
+		return n;
+	left = n - EXT2_NDADDR;
+	t++;				/* single indirect */
+	if (left <= apb)
+		return t;
+	left -= apb;
+	t += 1 + howmany(MIN(left, apb * apb), apb);	/* double */
+	if (left <= apb * apb)
+		return t;
+	left -= apb * apb;
+	return t + 1 + howmany(howmany(left, apb), apb) + howmany(left, apb);
+}
+
+/* Fit: the inodes the entries need, with the free ones asked for. */
+static uint64_t
+fit_inodes(const struct knewfs *kn)
+{
+	uint64_t n = NF_FIRSTINO;
+	size_t i;
+
+	for (i = 1; i < kn->kn_nent; i++)
+		if (!(kn->kn_ent[i].ke_flags & KNEWFS_LINK))
+			n++;
+	n += kn->kn_freefiles;
+	return n + n * kn->kn_freefpct / 100;
+}
+
+/*
+ * Size to fit: the smallest size whose file system holds the entries of
+ * kn with the free space and inodes asked for, minfree 0 unless given,
+ * in kn->kn_size.  Directories are counted as blocks of entries, each
+ * block leaving room for the largest entry unused; files with their
+ * indirect blocks; symbolic links of 60 bytes or more as files.
+ */
+static int
+ext2fs_fit(struct knewfs *kn)
+{
+	const struct knewfs_ent *ke = kn->kn_ent;
+	struct e2geom g;
+	uint64_t *dirbytes, need, inodes = 0, freeb, want, size, prev = 0;
+	uint32_t bsize = 0;
+	size_t i;
+	int error, tries;
+	char buf[8];
+
+	if (kn->kn_nent == 0 || ke[0].ke_type != DT_DIR)
+		return EINVAL;
+	/* The options are checked once, aloud. */
+	kn->kn_size = 1ULL << 30;
+	if ((error = e2geom(kn, 0, false, &g)) != 0) {
+		kn->kn_size = 0;
+		return error;
+	}
+	dirbytes = kmem_zalloc(kn->kn_nent * sizeof(*dirbytes));
+	for (i = 1; i < kn->kn_nent; i++) {
+		if (ke[i].ke_parent >= i) {
+			kmem_free(dirbytes, kn->kn_nent * sizeof(*dirbytes));
+			return EINVAL;
+		}
+		dirbytes[ke[i].ke_parent] += EXT2_DIRSIZ(ke[i].ke_namlen);
+	}
+	dirbytes[0] += EXT2_DIRSIZ(10);		/* lost+found */
+	inodes = fit_inodes(kn);
+	if (vfs_getopt(kn->kn_opts, "bsize", buf, sizeof(buf)) == 0)
+		bsize = (uint32_t)(buf[0] == '1' ? 1024 : buf[0] == '2' ?
+		    2048 : 4096);
+	/* The block size by the first estimate, as mke2fs would choose. */
+	for (tries = 0; tries < 2; tries++) {
+		uint32_t bs = bsize != 0 ? bsize : tries == 0 ? 1024 : 4096;
+
+		need = 0;
+		for (i = 0; i < kn->kn_nent; i++) {
+			if (ke[i].ke_flags & KNEWFS_LINK)
+				continue;
+			if (ke[i].ke_type == DT_DIR)
+				need += MAX(1, howmany(dirbytes[i] + 24,
+				    bs - EXT2_DIRSIZ(255)));
+			else if (ke[i].ke_type == DT_REG ||
+			    (ke[i].ke_type == DT_LNK &&
+			    ke[i].ke_size >= EXT2_MAXSYMLINKLEN))
+				need += file_blocks(ke[i].ke_size, bs);
+		}
+		need += howmany(kn->kn_freebytes, bs);
+		if (bsize != 0 || (need * 1024 < 512 * 1024 * 1024ULL &&
+		    tries == 0)) {
+			bsize = bs;
+			break;
+		}
+	}
+	kmem_free(dirbytes, kn->kn_nent * sizeof(*dirbytes));
+	if (bsize == 0)
+		bsize = 4096;
+	/* Grow from the bare data until the data area holds it. */
+	size = (need + 8) * bsize;
+	for (tries = 0; tries < 10000; tries++) {
+		size = roundup(size, bsize);
+		kn->kn_size = size;
+		error = e2geom(kn, inodes, true, &g);
+		if (error == 0 && g.g_bsize != bsize)
+			error = EINVAL;
+		if (error == 0) {
+			freeb = 0;
+			for (i = 0; i < g.g_ngroups; i++)
+				freeb += grp_blocks(&g, (uint32_t)i) -
+				    grp_meta(&g, (uint32_t)i);
+			freeb -= 2;		/* / and lost+found */
+			want = need + g.g_blocks * (kn->kn_freepct +
+			    g.g_minfree) / 100;
+			if (freeb >= want && g.g_blocks * bsize == size)
+				return 0;
+			if (freeb >= want) {
+				/* A last group was dropped: grow past it. */
+				size += (uint64_t)g.g_bpg * bsize / 8;
+				continue;
+			}
+			size += MAX((want - freeb) * bsize, 8ULL * bsize);
+		} else {
+			size += 16 * (uint64_t)bsize;
+		}
+		if (size > (uint64_t)UINT32_MAX * bsize || size < prev)
+			break;
+		prev = size;
+	}
+	kn->kn_size = 0;
+	return EFBIG;
+}
+
 int
 ext2fs_newfs(struct vnode *devvp, struct newfs_args *na)
 {
@@ -313,9 +459,14 @@ ext2fs_newfs(struct vnode *devvp, struct newfs_args *na)
 	uint32_t n, i, b, rootblk = 0, lpfblk = 0, seed[4];
 	int error = 0;
 
-	if (kn->kn_ent != NULL && kn->kn_size == 0)
-		return EOPNOTSUPP;	/* no fit yet */
-	if ((error = e2geom(kn, &g)) != 0)
+	if (kn->kn_ent != NULL && kn->kn_size == 0) {
+		if ((error = ext2fs_fit(kn)) != 0)
+			return error;
+		if (devvp == NULL && kn->kn_print == NULL)
+			return 0;	/* only the size was asked for */
+	}
+	if ((error = e2geom(kn, kn->kn_ent != NULL ? fit_inodes(kn) : 0,
+	    false, &g)) != 0)
 		return error;
 	kn->kn_fssize = g.g_blocks * g.g_bsize;
 	kn->kn_files = (uint64_t)g.g_ipg * g.g_ngroups - NF_FIRSTINO;
