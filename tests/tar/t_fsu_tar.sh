@@ -263,8 +263,10 @@ EOF
 	    fsu_ls img -lno /bin/ls
 	fsu_cat img /bin/ls | cmp -s - destdir/f1 || atf_fail "contents"
 	# An unknown name is an error for that entry only.
-	printf './x type=file uname=nosuch mode=0644 contents=destdir/f4\n./y type=file mode=0644 contents=destdir/f4\n' \
-	    >bad.mtree
+	{
+		echo './x type=file uname=nosuch mode=0644 contents=destdir/f4'
+		echo './y type=file mode=0644 contents=destdir/f4'
+	} >bad.mtree
 	atf_check -s exit:1 -e match:'unknown user "nosuch"' \
 	    fsu_tar img -x -N db -f bad.mtree
 	atf_check -s exit:0 -o ignore fsu_ls img /y
