@@ -98,10 +98,12 @@ KERN_FFS_SRCS = \
 	kern/fs/ffs/ffs_bmap.c \
 	kern/fs/ffs/ffs_bswap.c \
 	kern/fs/ffs/ffs_dirops.c \
+	kern/fs/ffs/ffs_fit.c \
 	kern/fs/ffs/ffs_fsck.c \
 	kern/fs/ffs/ffs_inode.c \
 	kern/fs/ffs/ffs_lookup.c \
 	kern/fs/ffs/ffs_namei.c \
+	kern/fs/ffs/ffs_newfs.c \
 	kern/fs/ffs/ffs_subr.c \
 	kern/fs/ffs/ffs_vfsops.c \
 	kern/fs/ffs/ffs_vnops.c
@@ -117,6 +119,7 @@ KERN_EXT2FS_SRCS = \
 	kern/fs/ext2fs/ext2fs_journal.c \
 	kern/fs/ext2fs/ext2fs_lookup.c \
 	kern/fs/ext2fs/ext2fs_namei.c \
+	kern/fs/ext2fs/ext2fs_newfs.c \
 	kern/fs/ext2fs/ext2fs_subr.c \
 	kern/fs/ext2fs/ext2fs_vfsops.c \
 	kern/fs/ext2fs/ext2fs_vnops.c
@@ -129,6 +132,7 @@ KERN_MSDOSFS_SRCS = \
 	kern/fs/msdosfs/msdosfs_inode.c \
 	kern/fs/msdosfs/msdosfs_lookup.c \
 	kern/fs/msdosfs/msdosfs_namei.c \
+	kern/fs/msdosfs/msdosfs_newfs.c \
 	kern/fs/msdosfs/msdosfs_subr.c \
 	kern/fs/msdosfs/msdosfs_vfsops.c \
 	kern/fs/msdosfs/msdosfs_vnops.c
@@ -177,9 +181,11 @@ PROGS = \
 	fsu_mkfifo \
 	fsu_mknod \
 	fsu_mv \
+	fsu_newfs \
 	fsu_rm \
 	fsu_rmdir \
 	fsu_stat \
+	fsu_tar \
 	fsu_touch \
 	fsu_write
 
@@ -212,14 +218,19 @@ PROG_LINKS = \
 	fsu_get:fsu_ecp \
 	fsu_put:fsu_ecp
 
+fsu_newfs_EXTRA = fsu_newfs/newfs_content.c
+fsu_newfs_LIBS = -larchive
+fsu_tar_LIBS = -larchive
+
 # Sources shared between programs.
 fsu_chown_EXTRA = fsu_chown/chown_common.c
 fsu_chgrp_EXTRA = fsu_chown/chown_common.c
 
 # fsu_batch runs the body (struct fsu_prog) of every program that works on
-# a mounted image (all but fsu_fsck): their main
+# a mounted image (all but fsu_fsck and fsu_newfs): their main
 # sources again, compiled with -DFSU_BATCH (no main), and their extras.
-BATCH_PROGS = $(filter-out fsu_batch fsu_fsck,$(PROGS))
+BATCH_PROGS = $(filter-out fsu_batch fsu_fsck fsu_newfs,$(PROGS))
+fsu_batch_LIBS = -larchive
 fsu_batch_OBJS = $(foreach p,$(BATCH_PROGS),$(O)/batch/$(p)/$(p).o) \
 	$(sort $(foreach p,$(BATCH_PROGS),$(addprefix $(O)/,$(patsubst \
 	%.c,%.o,$($(p)_EXTRA)))))
@@ -301,6 +312,8 @@ TESTS_SH = \
 	tests/ext2fs/t_ext2fs \
 	tests/msdosfs/t_msdosfs \
 	tests/fsck/t_fsu_fsck \
+	tests/newfs/t_fsu_newfs \
+	tests/tar/t_fsu_tar \
 	tests/fuzz/t_fuzz \
 	tests/journal/t_journal
 

@@ -54,7 +54,7 @@ extern const struct fsu_prog fsu_cat_prog, fsu_chflags_prog,
     fsu_cp_prog, fsu_df_prog, fsu_diff_prog, fsu_du_prog, fsu_ecp_prog,
     fsu_find_prog, fsu_get_prog, fsu_ln_prog, fsu_ls_prog, fsu_mkdir_prog,
     fsu_mkfifo_prog, fsu_mknod_prog, fsu_mv_prog, fsu_put_prog,
-    fsu_rm_prog, fsu_rmdir_prog, fsu_stat_prog, fsu_touch_prog,
+    fsu_rm_prog, fsu_rmdir_prog, fsu_stat_prog, fsu_tar_prog, fsu_touch_prog,
     fsu_write_prog;
 
 static const struct fsu_prog *const progs[] = {
@@ -63,8 +63,8 @@ static const struct fsu_prog *const progs[] = {
 	&fsu_diff_prog, &fsu_du_prog, &fsu_ecp_prog, &fsu_find_prog,
 	&fsu_get_prog, &fsu_ln_prog, &fsu_ls_prog, &fsu_mkdir_prog,
 	&fsu_mkfifo_prog, &fsu_mknod_prog, &fsu_mv_prog, &fsu_put_prog,
-	&fsu_rm_prog, &fsu_rmdir_prog, &fsu_stat_prog, &fsu_touch_prog,
-	&fsu_write_prog,
+	&fsu_rm_prog, &fsu_rmdir_prog, &fsu_stat_prog, &fsu_tar_prog,
+	&fsu_touch_prog, &fsu_write_prog,
 };
 
 /* One command of the batch. */

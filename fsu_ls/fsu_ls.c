@@ -36,7 +36,7 @@
 #include "ukfs.h"
 #include "ls.h"
 
-#define LS_OPTIONS	"01AaCcdFfhiklnpRrSsTtux"
+#define LS_OPTIONS	"01AaCcdFfhiklnopRrSsTtux"
 #define LS_USAGE	"[-" LS_OPTIONS "] [--json] [file ...]"
 #define OUTBUF_SIZE	(64 * 1024)
 #define TARGET_MAX	4096
@@ -251,6 +251,14 @@ read_xstat(struct ls_entry *e, const char *path, struct ls_arena *a,
 	return 0;
 }
 
+/* Does the output need the extended attributes (flags) of entries? */
+static int
+want_xstat(void)
+{
+	return ls_opt.o_format == FMT_JSON ||
+	    (ls_opt.o_format == FMT_LONG && ls_opt.o_flags);
+}
+
 /* Whether a directory entry is shown with the -a/-A options given. */
 static int
 shown(const char *name)
@@ -291,8 +299,8 @@ add_dirent(struct entvec *ev, const struct ukfs_dirent *de, const char *kdir,
 	fill_stat(e, &st);
 	if (S_ISLNK(e->e_mode) && ls_opt.o_format == FMT_LONG)
 		read_target(e, path, &ev->ev_arena, dpath, e->e_name);
-	if (ls_opt.o_format == FMT_JSON && read_xstat(e, path,
-	    &ev->ev_arena, dpath, e->e_name) == -1)
+	if (want_xstat() && read_xstat(e, path, &ev->ev_arena, dpath,
+	    e->e_name) == -1)
 		ev->ev_n--;
 }
 
@@ -461,8 +469,7 @@ stat_operand(const char *name, struct ls_entry *e, struct ls_arena *a)
 	fill_stat(e, &st);
 	if (S_ISLNK(e->e_mode) && ls_opt.o_format == FMT_LONG)
 		read_target(e, kpath, a, NULL, name);
-	r = ls_opt.o_format == FMT_JSON ? read_xstat(e, kpath, a, NULL,
-	    name) : 0;
+	r = want_xstat() ? read_xstat(e, kpath, a, NULL, name) : 0;
 	free(kpath);
 	return r;
 }
@@ -616,6 +623,9 @@ parse_options(int argc, char **argv)
 			/* FALLTHROUGH */
 		case 'l':
 			ls_opt.o_format = FMT_LONG;
+			break;
+		case 'o':
+			ls_opt.o_flags = 1;
 			break;
 		case 'p':
 			ls_opt.o_slash = 1;

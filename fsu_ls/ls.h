@@ -48,6 +48,7 @@ struct ls_opts {
 	int	o_human;	/* -h: human-readable sizes */
 	int	o_inode;	/* -i */
 	int	o_numeric;	/* -n: numeric owner and group */
+	int	o_flags;	/* -o: file flags in the long format */
 	int	o_recurse;	/* -R */
 	int	o_reverse;	/* -r */
 	int	o_blocks;	/* -s: allocated blocks per entry */
@@ -67,7 +68,7 @@ extern struct ls_opts ls_opt;
 struct ls_entry {
 	const char	*e_name;	/* as shown */
 	const char	*e_target;	/* symlink target (-l), or NULL */
-	const char	*e_xstat;	/* --json: a struct ukfs_stat's bytes */
+	const char	*e_xstat;	/* --json, -lo: a struct ukfs_stat's bytes */
 	uint64_t	 e_ino;
 	int64_t		 e_size;
 	int64_t		 e_blocks;	/* 512-byte units */

@@ -6,7 +6,8 @@
  * every line of a listing lines up, as in BSD ls.
  *
  * The long line is
- *	[inode ][blocks ]mode  nlink owner  group  size date name[ -> target]
+ *	[inode ][blocks ]mode  nlink owner  group  [flags  ]size date
+ *	    name[ -> target]
  * with the numbers right-aligned and the names left-aligned; a device
  * shows "major, minor" in the size column.
  */
@@ -34,6 +35,7 @@ struct widths {
 	int		w_nlink;
 	int		w_user;
 	int		w_group;
+	int		w_flags;	/* -o */
 	int		w_size;
 	int		w_minor;
 	size_t		w_name;
@@ -125,6 +127,21 @@ typechar(mode_t mode)
 	return 0;
 }
 
+/* -o: the BSD file flags of e as ls -lo shows them ("-" for none). */
+static void
+flagstr(const struct ls_entry *e, char *buf, size_t len)
+{
+	struct ukfs_stat us;
+
+	buf[0] = '\0';
+	if (e->e_xstat != NULL) {
+		memcpy(&us, e->e_xstat, sizeof(us));
+		fsu_flagstostr(us.us_flags, buf, len);
+	}
+	if (buf[0] == '\0')
+		snprintf(buf, len, "-");
+}
+
 /* The widths of the fields of the long format for entry e. */
 static void
 longwidths(const struct ls_entry *e, struct widths *w, int *wmajor)
@@ -134,6 +151,12 @@ longwidths(const struct ls_entry *e, struct widths *w, int *wmajor)
 	w->w_nlink = maxint(w->w_nlink, digits(e->e_nlink));
 	w->w_user = maxint(w->w_user, (int)strlen(ls_username(e->e_uid)));
 	w->w_group = maxint(w->w_group, (int)strlen(ls_groupname(e->e_gid)));
+	if (ls_opt.o_flags) {
+		char fl[FSU_FLAGSTR_MAX];
+
+		flagstr(e, fl, sizeof(fl));
+		w->w_flags = maxint(w->w_flags, (int)strlen(fl));
+	}
 	if (isdevice(e->e_mode)) {
 		*wmajor = maxint(*wmajor, digits(major(e->e_rdev)));
 		w->w_minor = maxint(w->w_minor, digits(minor(e->e_rdev)));
@@ -234,6 +257,12 @@ print_long(const struct ls_listing *l, const struct widths *w)
 		printf("%s  %*u %-*s  %-*s  ", mode, w->w_nlink, e->e_nlink,
 		    w->w_user, ls_username(e->e_uid), w->w_group,
 		    ls_groupname(e->e_gid));
+		if (ls_opt.o_flags) {
+			char fl[FSU_FLAGSTR_MAX];
+
+			flagstr(e, fl, sizeof(fl));
+			printf("%-*s ", w->w_flags, fl);
+		}
 		print_size(e, w);
 		ls_timestr(date, sizeof(date), &e->e_time);
 		fputs(date, stdout);

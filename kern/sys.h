@@ -113,6 +113,8 @@ struct kpartinfo {
 #define KDISK_VERBOSE	0x10	/* print statistics at detach */
 #define KDISK_NOJOURNAL	0x20	/* writes go to the image as they come */
 #define KDISK_JFULL	0x40	/* journal new file data too (no ordered mode) */
+#define KDISK_RAW	0x80	/* no file system expected (ksys_newfs) */
+#define KDISK_CREATE	0x100	/* with KDISK_RAW: create a missing image */
 
 /* ksys_disk_detach flags. */
 #define KDISK_ABORT	0x01	/* discard the transaction: nothing applied */
@@ -144,6 +146,41 @@ struct kfsck {
 	int		kf_skipped;	/* marked clean, not checked */
 	int		kf_modified;	/* the image was changed */
 	int		kf_clean;	/* consistent at the end */
+};
+
+/*
+ * ksys_newfs: make a new file system of type fstype on an attached device
+ * (attached with KDISK_RAW), or with devpath NULL only compute and
+ * describe one.  kn_opts are the type's options ("key=value,...").  With
+ * kn_ent set, kn_size 0 asks for the smallest size that holds those
+ * entries plus the free space and inodes asked for (fit).  Lines that
+ * describe the result go through kn_print.
+ */
+#define KNEWFS_LINK	0x01	/* another name for an earlier entry */
+
+struct knewfs_ent {
+	uint64_t	ke_size;	/* data bytes, symlink target length */
+	uint32_t	ke_parent;	/* index of the directory holding it */
+	uint16_t	ke_namlen;
+	uint8_t		ke_type;	/* DT_* */
+	uint8_t		ke_flags;	/* KNEWFS_* */
+};
+
+struct knewfs {
+	uint64_t	kn_size;	/* bytes; 0: the device's, or fit */
+	const char	*kn_opts;
+	const struct knewfs_ent *kn_ent; /* entry 0 is the root directory */
+	size_t		kn_nent;
+	uint64_t	kn_freebytes;	/* fit: free space to leave */
+	uint32_t	kn_freepct;	/* fit: and % of the size */
+	uint64_t	kn_freefiles;	/* fit: free inodes to leave */
+	uint32_t	kn_freefpct;	/* fit: and % of the inodes */
+	void		(*kn_print)(void *, const char *);
+	void		*kn_arg;
+	/* Results. */
+	uint64_t	kn_fssize;	/* bytes the file system occupies */
+	uint64_t	kn_avail;	/* bytes free for data */
+	uint64_t	kn_files;	/* inodes free */
 };
 
 /* Kernel counters (ksys_kstats). */
@@ -188,6 +225,8 @@ int	ksys_mount(struct kproc *, const char *, const char *, const char *,
 int	ksys_unmount(struct kproc *, const char *, int);
 int	ksys_fsck(struct kproc *, const char *, const char *,
 	    struct kfsck *);
+int	ksys_newfs(struct kproc *, const char *, const char *,
+	    struct knewfs *);
 int	ksys_etfs_register(const char *, const char *, int);
 int	ksys_sync(void);
 

@@ -28,6 +28,7 @@
 /* Files: open flags. */
 #define HYP_O_RDONLY	0x0001
 #define HYP_O_RDWR	0x0002
+#define HYP_O_CREAT	0x0004	/* with HYP_O_RDWR: create if missing */
 
 /* Host file types reported by hyp_fileinfo(). */
 #define HYP_FT_OTHER	0

@@ -32,8 +32,10 @@ hyp_open(const char *path, int flags, int *fdp)
 
 	oflags = (flags & HYP_O_RDWR) ? O_RDWR : O_RDONLY;
 	oflags |= O_CLOEXEC;
+	if ((flags & (HYP_O_RDWR | HYP_O_CREAT)) == (HYP_O_RDWR | HYP_O_CREAT))
+		oflags |= O_CREAT;
 	do {
-		fd = open(path, oflags);
+		fd = open(path, oflags, 0666);
 	} while (fd == -1 && errno == EINTR);
 	if (fd == -1)
 		return hyp_errno_from_host(errno);

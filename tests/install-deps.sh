@@ -27,6 +27,7 @@ need xorriso		command -v xorriso
 need gdisk		command -v sgdisk
 need fdisk		command -v sfdisk
 need sleuthkit		command -v fls
+need libarchive-tools	command -v bsdtar
 need e2tools		command -v e2ls
 need hyperfine		command -v hyperfine
 need clang		command -v clang

@@ -333,6 +333,93 @@ ukfs_fsck(const char *fstype, const char *image, const char *part,
 	return kret(error);
 }
 
+/* Copy the contents description into the kernel's form. */
+static struct knewfs_ent *
+newfs_entries(const struct ukfs_newfs *un)
+{
+	struct knewfs_ent *ke;
+	size_t i;
+
+	if (un->un_nent == 0 ||
+	    (ke = calloc(un->un_nent, sizeof(*ke))) == NULL)
+		return NULL;
+	for (i = 0; i < un->un_nent; i++) {
+		ke[i].ke_size = un->un_ent[i].ue_size;
+		ke[i].ke_parent = un->un_ent[i].ue_parent;
+		ke[i].ke_namlen = un->un_ent[i].ue_namlen;
+		ke[i].ke_type = un->un_ent[i].ue_type;
+		ke[i].ke_flags = (un->un_ent[i].ue_flags & UKFS_NEWFS_LINK) ?
+		    KNEWFS_LINK : 0;
+	}
+	return ke;
+}
+
+/*
+ * Make a new file system of type fstype in image (partition part, or
+ * NULL for the whole image), as un says.  A whole image file is created
+ * if missing and made exactly the file system's size, all zeros first;
+ * a partition or a host device keeps its size.  flags: UKFS_NOLOCK,
+ * UKFS_LOCKWAIT, UKFS_NOMMAP, UKFS_VERBOSE.
+ */
+int
+ukfs_newfs(const char *fstype, const char *image, const char *part,
+    int flags, struct ukfs_newfs *un)
+{
+	struct knewfs_ent *ke = NULL;
+	struct knewfs kn;
+	struct ukfs *fs;
+	int kd = KDISK_RAW | KDISK_CREATE | KDISK_NOJOURNAL, error, e;
+
+	if (fstype == NULL || un == NULL || (image == NULL &&
+	    !(un->un_flags & UKFS_NEWFS_DRYRUN)) ||
+	    (un->un_ent != NULL && un->un_nent == 0)) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (un->un_ent != NULL && (ke = newfs_entries(un)) == NULL)
+		return -1;
+	memset(&kn, 0, sizeof(kn));
+	kn.kn_size = un->un_size;
+	kn.kn_opts = un->un_opts;
+	kn.kn_ent = ke;
+	kn.kn_nent = ke != NULL ? un->un_nent : 0;
+	kn.kn_freebytes = un->un_freebytes;
+	kn.kn_freepct = un->un_freepct;
+	kn.kn_freefiles = un->un_freefiles;
+	kn.kn_freefpct = un->un_freefpct;
+	kn.kn_print = un->un_print;
+	kn.kn_arg = un->un_arg;
+	if ((fs = handle_new(flags)) == NULL) {
+		free(ke);
+		return -1;
+	}
+	if (!(flags & UKFS_NOLOCK))
+		kd |= KDISK_LOCK;
+	if (flags & UKFS_LOCKWAIT)
+		kd |= KDISK_LOCKWAIT;
+	if (flags & UKFS_NOMMAP)
+		kd |= KDISK_NOMMAP;
+	if (un->un_flags & UKFS_NEWFS_DRYRUN) {
+		error = ksys_newfs(fs->uk_proc, fstype, NULL, &kn);
+	} else if ((error = ksys_disk_attach(image, part, kd, fs->uk_dev,
+	    sizeof(fs->uk_dev))) == 0) {
+		error = ksys_newfs(fs->uk_proc, fstype, fs->uk_dev, &kn);
+		if (flags & UKFS_VERBOSE) {
+			ksys_printstats();
+			(void)ksys_disk_stats(fs->uk_dev);
+		}
+		e = ksys_disk_detach(fs->uk_dev, 0);
+		error = error != 0 ? error : e;
+		fs->uk_dev[0] = '\0';
+	}
+	un->un_fssize = kn.kn_fssize;
+	un->un_avail = kn.kn_avail;
+	un->un_files = kn.kn_files;
+	handle_free(fs);
+	free(ke);
+	return kret(error);
+}
+
 const char *
 ukfs_fstype(const struct ukfs *fs)
 {

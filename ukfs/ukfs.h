@@ -107,6 +107,44 @@ struct ukfs_fsck {
 	int		uf_clean;	/* consistent (and so marked) at the end */
 };
 
+/*
+ * Making a new file system (ukfs_newfs).  un_opts are the type's own
+ * options ("key=value,..."; see ukfs(3)).  With un_ent, a description of
+ * contents to put in later (entry 0 is the root directory, every other
+ * entry names its parent, which comes before it), un_size 0 chooses the
+ * smallest size that holds them plus the free space and inodes asked
+ * for.  UKFS_NEWFS_DRYRUN writes nothing.  Lines describing the result
+ * go through un_print.
+ */
+#define UKFS_NEWFS_DRYRUN	0x01	/* compute and describe only */
+#define UKFS_NEWFS_LINK		0x01	/* ue_flags: another name, no inode */
+
+struct ukfs_newfs_ent {
+	uint64_t	ue_size;	/* data bytes; symlink target length */
+	uint32_t	ue_parent;	/* index of its directory's entry */
+	uint16_t	ue_namlen;	/* bytes of its name */
+	uint8_t		ue_type;	/* DT_* */
+	uint8_t		ue_flags;	/* UKFS_NEWFS_LINK */
+};
+
+struct ukfs_newfs {
+	uint64_t	un_size;	/* bytes; 0: the image's, or fit */
+	int		un_flags;	/* UKFS_NEWFS_* */
+	const char	*un_opts;
+	const struct ukfs_newfs_ent *un_ent;
+	size_t		un_nent;
+	uint64_t	un_freebytes;	/* fit: free space to leave */
+	unsigned	un_freepct;	/* fit: and this % of the size */
+	uint64_t	un_freefiles;	/* fit: free inodes to leave */
+	unsigned	un_freefpct;	/* fit: and this % of the inodes */
+	void		(*un_print)(void *, const char *);
+	void		*un_arg;
+	/* Results. */
+	uint64_t	un_fssize;	/* bytes the file system takes */
+	uint64_t	un_avail;	/* bytes free for files */
+	uint64_t	un_files;	/* inodes free */
+};
+
 /* Life cycle. */
 int		 ukfs_init(void);
 struct ukfs	*ukfs_mount(const char *, const char *, const char *, int,
@@ -117,6 +155,8 @@ const char	*ukfs_fstype(const struct ukfs *);
 int		 ukfs_partitions(const char *, struct ukfs_part *, int);
 int		 ukfs_fsck(const char *, const char *, const char *, int,
 		    struct ukfs_fsck *);
+int		 ukfs_newfs(const char *, const char *, const char *, int,
+		    struct ukfs_newfs *);
 int		 ukfs_register_file(const char *, const char *, int);
 int		 ukfs_setcred(struct ukfs *, uid_t, gid_t, int, const gid_t *);
 int		 ukfs_sync(struct ukfs *);

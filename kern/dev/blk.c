@@ -97,6 +97,7 @@ struct blkdev {
 	int		bd_ftype;	/* HYP_FT_* */
 	bool		bd_locked;	/* hyp_flock taken */
 	bool		bd_mmap;	/* window path; cleared on fallback */
+	bool		bd_whole;	/* the whole host file */
 	char		*bd_path;
 	uint64_t	bd_hostoff;	/* device start in the host file */
 	uint64_t	bd_size;	/* bytes */
@@ -1121,11 +1122,12 @@ static int
 blk_open(struct blkdev *bd, uint64_t offset, uint64_t size)
 {
 	uint64_t hostsize;
-	int error;
+	int error, oflags;
 
-	error = hyp_open(bd->bd_path, (bd->bd_flags & BLK_RDONLY) ?
-	    HYP_O_RDONLY : HYP_O_RDWR, &bd->bd_fd);
-	if (error != 0)
+	oflags = (bd->bd_flags & BLK_RDONLY) ? HYP_O_RDONLY : HYP_O_RDWR;
+	if ((bd->bd_flags & (BLK_CREATE | BLK_RDONLY)) == BLK_CREATE)
+		oflags |= HYP_O_CREAT;
+	if ((error = hyp_open(bd->bd_path, oflags, &bd->bd_fd)) != 0)
 		return error;
 	if ((error = hyp_fileinfo(bd->bd_fd, &hostsize, &bd->bd_ftype)) != 0)
 		goto out_close;
@@ -1133,8 +1135,17 @@ blk_open(struct blkdev *bd, uint64_t offset, uint64_t size)
 		error = EINVAL;
 		goto out_close;
 	}
-	if ((error = blk_geometry(bd, hostsize, offset, size)) != 0)
+	bd->bd_whole = offset == 0 && size == 0;
+	if (hostsize < bd->bd_secsize && bd->bd_whole &&
+	    (oflags & HYP_O_CREAT) && bd->bd_ftype == HYP_FT_REG) {
+		/*
+		 * A new file, or one too small to be a device: blk_truncate
+		 * gives it its size.
+		 */
+		bd->bd_hostoff = bd->bd_size = 0;
+	} else if ((error = blk_geometry(bd, hostsize, offset, size)) != 0) {
 		goto out_close;
+	}
 	if ((error = blk_lock(bd)) != 0)
 		goto out_close;
 	bd->bd_mmap = bd->bd_ftype == HYP_FT_REG &&
@@ -1143,6 +1154,44 @@ blk_open(struct blkdev *bd, uint64_t offset, uint64_t size)
 out_close:
 	(void)hyp_close(bd->bd_fd);
 	bd->bd_fd = -1;
+	return error;
+}
+
+/*
+ * Make a device that is a whole regular host file exactly size bytes of
+ * zeros (for fsu_newfs): the file is cut to nothing and grown again, so
+ * nothing of its old contents is left and the new bytes are holes.
+ * EOPNOTSUPP for a host device or a partition, EBUSY with a layer
+ * stacked on the device.
+ */
+int
+blk_truncate(struct blkdev *bd, uint64_t size)
+{
+	int error;
+
+	if (bd->bd_ftype != HYP_FT_REG || !bd->bd_whole)
+		return EOPNOTSUPP;
+	if (blk_rdonly(bd))
+		return EROFS;
+	if (bd->bd_lops != NULL)
+		return EBUSY;
+	if (size == 0 || size % bd->bd_secsize != 0 ||
+	    size > (uint64_t)INT64_MAX)
+		return EINVAL;
+	mutex_enter(&bd->bd_lock);
+	win_destroyall(bd);
+	/*
+	 * The size first: if the host cannot make the file that large
+	 * (EFBIG, ENOSPC), the file is left as it was.
+	 */
+	error = hyp_ftruncate(bd->bd_fd, size);
+	if (error == 0)
+		error = hyp_ftruncate(bd->bd_fd, 0);
+	if (error == 0)
+		error = hyp_ftruncate(bd->bd_fd, size);
+	bd->bd_size = error == 0 ? size : 0;
+	bd->bd_unsynced = true;
+	mutex_exit(&bd->bd_lock);
 	return error;
 }
 

@@ -59,6 +59,7 @@ struct blk_window;
 #define BLK_NOMMAP	0x02	/* use pread/pwrite only */
 #define BLK_LOCK	0x04	/* take an advisory lock (shared if read-only) */
 #define BLK_LOCKWAIT	0x08	/* with BLK_LOCK: wait for it instead of EBUSY */
+#define BLK_CREATE	0x10	/* create a missing host file (it may be empty) */
 
 /* blk_rw() flags. */
 #define BLK_READ	0x00
@@ -92,6 +93,7 @@ int	blk_read(struct blkdev *, uint64_t, void *, size_t, size_t *);
 int	blk_write(struct blkdev *, uint64_t, const void *, size_t, int,
 	    size_t *);
 int	blk_sync(struct blkdev *);
+int	blk_truncate(struct blkdev *, uint64_t);
 
 uint64_t blk_size(const struct blkdev *);
 uint32_t blk_secsize(const struct blkdev *);

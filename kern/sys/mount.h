@@ -33,10 +33,13 @@ struct vnode;
 
 struct vnodeops;
 struct fsck_args;
+struct newfs_args;
 
 /*
  * vfs_fsck (may be NULL): check and repair the file system on an opened
- * device that is not mounted (sys/fsck.h).
+ * device that is not mounted (sys/fsck.h).  vfs_newfs (may be NULL):
+ * make a new file system on such a device, or only plan one when the
+ * device is NULL (sys/newfs.h).
  */
 struct vfsops {
 	const char	*vfs_name;
@@ -49,6 +52,7 @@ struct vfsops {
 	int	(*vfs_sync)(struct mount *, int);
 	int	(*vfs_loadvnode)(struct mount *, struct vnode *, ino_t);
 	int	(*vfs_fsck)(struct vnode *, struct fsck_args *);
+	int	(*vfs_newfs)(struct vnode *, struct newfs_args *); /* or NULL */
 	int	(*vfs_setclean)(struct mount *, bool);	/* may be NULL */
 };
 
@@ -96,6 +100,7 @@ int	vfs_syncall(void);
 void	vfs_unmountall(void);
 int	vfs_probe(struct vnode *, const struct vfsops **);
 int	vfs_fsck(struct vnode *, const char *, struct fsck_args *);
+int	vfs_newfs(struct vnode *, const char *, struct newfs_args *);
 void	vfs_mountlist_add(struct mount *);
 void	vfs_mountlist_remove(struct mount *);
 void	vfs_damaged(struct mount *);

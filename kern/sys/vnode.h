@@ -234,6 +234,7 @@ uint8_t	vtype_to_dt(enum vtype);
 int	vfs_dirent_put(struct uio *, ino_t, const char *, size_t, uint8_t,
 	    bool *);
 int	vfs_checkopts(const char *, const char *const *);
+int	vfs_getopt(const char *, const char *, char *, size_t);
 int	vn_seekhole(struct vnode *, off_t, bool, off_t *);
 
 #endif /* !_KERN_SYS_VNODE_H_ */

@@ -62,6 +62,8 @@ blkflags(int kflags)
 		f |= BLK_LOCKWAIT;
 	if (kflags & KDISK_NOMMAP)
 		f |= BLK_NOMMAP;
+	if ((kflags & (KDISK_CREATE | KDISK_RAW)) == (KDISK_CREATE | KDISK_RAW))
+		f |= BLK_CREATE;
 	return f;
 }
 
@@ -105,11 +107,12 @@ disk_scan(struct blkdev *bd, struct part_table **ptp)
 
 /*
  * Choose the part of the image to use: *offp and *sizep get the byte range
- * (size 0 for the whole image).
+ * (size 0 for the whole image).  raw (a file system is to be made there):
+ * the image itself, or the partition named, whatever they hold.
  */
 static int
-disk_choose(const char *path, const char *spec, int bflags, uint64_t *offp,
-    uint64_t *sizep)
+disk_choose(const char *path, const char *spec, int bflags, bool raw,
+    uint64_t *offp, uint64_t *sizep)
 {
 	const struct part_entry *pe, *found = NULL;
 	const struct vfsops *vfs;
@@ -118,6 +121,8 @@ disk_choose(const char *path, const char *spec, int bflags, uint64_t *offp,
 	int error, i, nfound = 0;
 
 	*offp = *sizep = 0;
+	if (raw && spec == NULL)
+		return 0;	/* the whole image, whatever it holds */
 	if ((error = blk_attach(path, BLK_RDONLY | (bflags & BLK_NOMMAP), 0,
 	    0, 0, &bd)) != 0)
 		return error;
@@ -206,7 +211,8 @@ ksys_disk_attach(const char *path, const char *spec, int flags,
 	int error, bflags = blkflags(flags);
 
 	kernel_lock_enter();
-	error = disk_choose(path, spec, bflags, &off, &size);
+	error = disk_choose(path, spec, bflags, (flags & KDISK_RAW) != 0, &off,
+	    &size);
 	if (error == 0)
 		error = blk_attach(path, bflags, off, size, 0, &bd);
 	if (error == 0 && (error = jrnl_open(bd, jrnlflags(flags), &j)) != 0)

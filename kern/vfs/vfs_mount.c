@@ -31,6 +31,7 @@
 #include "../sys/genfs.h"
 #include "../sys/kmem.h"
 #include "../sys/mount.h"
+#include "../sys/newfs.h"
 #include "../sys/queue.h"
 #include "../sys/systm.h"
 #include "../sys/vnode.h"
@@ -129,6 +130,77 @@ vfs_fsck(struct vnode *devvp, const char *fstype, struct fsck_args *fa)
 		return EOPNOTSUPP;
 	error = vfs->vfs_fsck(devvp, fa);
 	if (error == 0 && fa->fa_modified)
+		error = bflush(devvp);
+	binvalall(devvp);
+	return error;
+}
+
+/*
+ * Make a new file system of type fstype on device vnode devvp, which must
+ * not be mounted, or with devvp NULL only plan one (sys/newfs.h).  When
+ * entries are given without a size, the type first chooses the size.  A
+ * device that is a whole image file is then made exactly that size, all
+ * zeros; any other device (a partition, a host disk) must be at least
+ * that large (EFBIG).
+ */
+int
+vfs_newfs(struct vnode *devvp, const char *fstype, struct newfs_args *na)
+{
+	struct knewfs *kn = na->na_kn;
+	const struct vfsops *vfs;
+	uint64_t devsize;
+	int error;
+
+	if (fstype == NULL || (vfs = vfs_getopsbyname(fstype)) == NULL)
+		return ENODEV;
+	if (vfs->vfs_newfs == NULL)
+		return EOPNOTSUPP;
+	na->na_zeroed = false;
+	if (devvp == NULL)
+		return vfs->vfs_newfs(NULL, na);
+	if ((error = vfs_devopen(devvp, false)) != 0)
+		return error;
+	if (vfs_devbusy(devvp))
+		return EBUSY;
+	if (kn->kn_size == 0 && kn->kn_ent != NULL) {
+		/* Choose the size, quietly: the real run describes it. */
+		void (*print)(void *, const char *) = kn->kn_print;
+
+		kn->kn_print = NULL;
+		error = vfs->vfs_newfs(NULL, na);
+		kn->kn_print = print;
+		if (error != 0)
+			return error;
+	}
+	devsize = blk_size(devvp->v_blkdev);
+	if (kn->kn_size == 0)
+		kn->kn_size = devsize;
+	if (kn->kn_size == 0)
+		return EINVAL;
+	if (kn->kn_ent == NULL) {
+		/*
+		 * Check the parameters before anything is written: a
+		 * request that makes no file system leaves the image as it
+		 * was.
+		 */
+		void (*print)(void *, const char *) = kn->kn_print;
+
+		kn->kn_print = NULL;
+		error = vfs->vfs_newfs(NULL, na);
+		kn->kn_print = print;
+		if (error != 0)
+			return error;
+	}
+	error = blk_truncate(devvp->v_blkdev, kn->kn_size);
+	if (error == 0)
+		na->na_zeroed = true;
+	else if (error != EOPNOTSUPP)
+		return error;
+	else if (kn->kn_size > devsize)
+		return EFBIG;
+	binvalall(devvp);
+	error = vfs->vfs_newfs(devvp, na);
+	if (error == 0)
 		error = bflush(devvp);
 	binvalall(devvp);
 	return error;

@@ -16,6 +16,7 @@
 #include "../sys/lock.h"
 #include "../sys/mount.h"
 #include "../sys/namei.h"
+#include "../sys/newfs.h"
 #include "../sys/proc.h"
 #include "../sys/systm.h"
 #include "../sys/uio.h"
@@ -292,6 +293,41 @@ ksys_fsck(struct kproc *kp, const char *fstype, const char *devpath,
 	kf->kf_modified = fa.fa_modified;
 	kf->kf_clean = fa.fa_clean;
 	return sys_exit(error);
+}
+
+int
+ksys_newfs(struct kproc *kp, const char *fstype, const char *devpath,
+    struct knewfs *kn)
+{
+	struct newfs_args na;
+	struct vnode *devvp = NULL;
+	int error;
+
+	sys_enter();
+	if (devpath != NULL &&
+	    (error = lookup(KPROC(kp), devpath, NAMEI_FOLLOW, &devvp)) != 0)
+		return sys_exit(error);
+	memset(&na, 0, sizeof(na));
+	na.na_kn = kn;
+	error = vfs_newfs(devvp, fstype, &na);
+	if (devvp != NULL)
+		vrele(devvp);
+	return sys_exit(error);
+}
+
+/* A line of a new file system's description, through kn_print. */
+void
+newfs_print(const struct newfs_args *na, const char *fmt, ...)
+{
+	char line[256];
+	va_list ap;
+
+	if (na->na_kn->kn_print == NULL)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	na->na_kn->kn_print(na->na_kn->kn_arg, line);
 }
 
 int

@@ -171,6 +171,41 @@ vfs_checkopts(const char *opts, const char *const *known)
 }
 
 /*
+ * The value of option key in a comma-separated option string, copied to
+ * val (len bytes, NUL-terminated): "" for a key without "=value".  The
+ * last occurrence wins.  ENOENT if the key is absent, ENAMETOOLONG if the
+ * value does not fit.
+ */
+int
+vfs_getopt(const char *opts, const char *key, char *val, size_t len)
+{
+	const char *p, *e, *v = NULL;
+	size_t klen = strlen(key), vlen = 0;
+
+	for (p = opts; p != NULL && *p != '\0'; p = *e ? e + 1 : e) {
+		e = strchr(p, ',');
+		if (e == NULL)
+			e = p + strlen(p);
+		if ((size_t)(e - p) < klen || strncmp(p, key, klen) != 0)
+			continue;
+		if (p + klen == e) {
+			v = e;
+			vlen = 0;
+		} else if (p[klen] == '=') {
+			v = p + klen + 1;
+			vlen = (size_t)(e - v);
+		}
+	}
+	if (v == NULL)
+		return ENOENT;
+	if (vlen >= len)
+		return ENAMETOOLONG;
+	memcpy(val, v, vlen);
+	val[vlen] = '\0';
+	return 0;
+}
+
+/*
  * Permission check: may cred access a node with attributes va in the
  * VREAD/VWRITE/VEXEC mode?  The superuser may do anything but execute a
  * file nobody may execute.

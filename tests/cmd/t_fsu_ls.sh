@@ -449,7 +449,7 @@ errors_body()
 	atf_check -s exit:1 -o empty \
 	    -e inline:"fsu_ls: : No such file or directory\n" "$FSU_LS" img ''
 	atf_check -s exit:1 -o empty -e match:'^fsu_ls: unknown option -- Z$' \
-	    -e match:'^usage: fsu_ls .*image \[-01AaCcdFfhiklnpRrSsTtux\] \[--json\] \[file \.\.\.\]$' \
+	    -e match:'^usage: fsu_ls .*image \[-01AaCcdFfhiklnopRrSsTtux\] \[--json\] \[file \.\.\.\]$' \
 	    "$FSU_LS" img -Z
 	atf_check -s exit:1 -o empty -e match:'^usage: fsu_ls ' "$FSU_LS"
 	atf_check -s exit:1 -o empty -e match:'^fsu_ls: ' "$FSU_LS" noimage

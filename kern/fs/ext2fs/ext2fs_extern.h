@@ -220,4 +220,8 @@ extern const struct genfs_ops ext2fs_genfsops;
 /* ext2fs_vfsops.c */
 extern const struct vfsops ext2fs_vfsops;
 
+/* ext2fs_newfs.c */
+struct newfs_args;
+int	ext2fs_newfs(struct vnode *, struct newfs_args *);
+
 #endif /* !_KERN_FS_EXT2FS_EXT2FS_EXTERN_H_ */

@@ -515,4 +515,5 @@ const struct vfsops ext2fs_vfsops = {
 	.vfs_statvfs = ext2fs_statvfs,
 	.vfs_sync = ext2fs_sync,
 	.vfs_loadvnode = ext2fs_loadvnode,
+	.vfs_newfs = ext2fs_newfs,
 };

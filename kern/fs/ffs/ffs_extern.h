@@ -9,6 +9,7 @@
 #include "../../sys/mount.h"
 #include "../../sys/uio.h"
 #include "../../sys/vnode.h"
+#include "fs.h"
 
 struct buf;
 struct cg;
@@ -144,6 +145,42 @@ int	ffs_remove(struct vnode *, struct vnode *, const char *, size_t);
 int	ffs_rmdir(struct vnode *, struct vnode *, const char *, size_t);
 int	ffs_rename(struct vnode *, struct vnode *, const char *, size_t,
 	    struct vnode *, struct vnode *, const char *, size_t);
+
+/* ffs_newfs.c: what the options ask for, and the layout made from it. */
+struct newfs_args;
+
+struct ffs_nfparams {
+	int64_t		np_format;	/* 1 or 2 */
+	int64_t		np_bsize;	/* 0: default for the size */
+	int64_t		np_fsize;	/* 0: default */
+	int64_t		np_density;	/* bytes per inode; 0: 4 * fsize */
+	int64_t		np_inodes;	/* at least this many; 0: density */
+	int64_t		np_minfree;	/* percent; -1: default */
+	int64_t		np_optim;	/* 0 time, 1 space, -1 default */
+	bool		np_swap;	/* not the host's byte order */
+	char		np_label[MAXVOLLEN];
+};
+
+struct ffs_nfgeom {
+	bool		g_ufs2;
+	bool		g_quiet;	/* no messages */
+	int32_t		g_bsize, g_fsize, g_frag, g_inopb, g_contig;
+	int32_t		g_cgsize;
+	int64_t		g_density;
+	int64_t		g_sbloc;	/* byte offset of the superblock */
+	int64_t		g_sblkno, g_cblkno, g_iblkno, g_dblkno;
+	int64_t		g_nfrags;	/* fs_size */
+	int64_t		g_ncg, g_fpg, g_ipg;
+	int64_t		g_cssize, g_csfrags;
+	int64_t		g_dsize;
+};
+
+int	ffs_newfs_geom(const struct ffs_nfparams *, uint64_t, int64_t, bool,
+	    struct ffs_nfgeom *);
+int	ffs_newfs(struct vnode *, struct newfs_args *);
+
+/* ffs_fit.c */
+int	ffs_fit(struct ffs_nfparams *, struct newfs_args *, int64_t *);
 
 /* ffs_vnops.c */
 extern const struct vnodeops ffs_vnodeops;

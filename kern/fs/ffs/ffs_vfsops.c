@@ -622,5 +622,6 @@ const struct vfsops ffs_vfsops = {
 	.vfs_sync = ffs_sync,
 	.vfs_loadvnode = ffs_loadvnode,
 	.vfs_fsck = ffs_fsck,
+	.vfs_newfs = ffs_newfs,
 	.vfs_setclean = ffs_setclean,
 };

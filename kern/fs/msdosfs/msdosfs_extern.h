@@ -109,6 +109,10 @@ void	msdosfs_unix2dos(struct msdosfsmount *, const struct ktimespec *,
 void	msdosfs_dos2unix(struct msdosfsmount *, uint16_t, uint16_t,
 	    uint8_t, struct ktimespec *);
 
+/* msdosfs_newfs.c */
+struct newfs_args;
+int	msdosfs_newfs(struct vnode *, struct newfs_args *);
+
 /* msdosfs_dirops.c */
 int	msdosfs_direnter(struct denode *, const char *, size_t,
 	    const uint8_t *, uint64_t *);

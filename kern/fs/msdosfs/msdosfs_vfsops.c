@@ -536,4 +536,5 @@ const struct vfsops msdosfs_vfsops = {
 	.vfs_statvfs = msdosfs_statvfs,
 	.vfs_sync = msdosfs_sync,
 	.vfs_loadvnode = msdosfs_loadvnode,
+	.vfs_newfs = msdosfs_newfs,
 };
