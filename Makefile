@@ -290,6 +290,7 @@ TESTS_SH = \
 	tests/cmd/t_readonly \
 	tests/cmd/t_two_images \
 	tests/cmd/t_walk \
+	tests/cd9660/t_cd9660 \
 	tests/ext2fs/t_ext2fs \
 	tests/fsck/t_fsu_fsck \
 	tests/journal/t_journal
