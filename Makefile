@@ -4,6 +4,7 @@
 #   make tests           build the test programs only
 #   make check           build and run the whole test suite (kyua)
 #   make check SANITIZE=1  the same under AddressSanitizer + UBSan
+#   make fuzz FUZZ_SECONDS=N  run each fuzz target N seconds (clang)
 #   make demo            build an FFS image and show fsu_ls / fsu_cat on it
 #   make bench           benchmarks against the peer tools
 #   make install         install into $(DESTDIR)$(PREFIX)
@@ -23,7 +24,12 @@ AR	?= ar
 OPT	?= -O2
 CFLAGS	?= $(OPT) -g
 
-ifeq ($(SANITIZE),1)
+ifeq ($(FUZZER),1)
+# make fuzz: clang, libFuzzer's coverage and the sanitizers everywhere.
+O	?= obj-fuzz
+SANFLAGS = -fsanitize=fuzzer-no-link,address,undefined \
+	   -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+else ifeq ($(SANITIZE),1)
 O	?= obj-san
 SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer \
 	   -fno-sanitize-recover=undefined
@@ -64,7 +70,9 @@ KERN_CORE_SRCS = \
 
 KERN_BLK_SRCS = \
 	kern/dev/blk.c \
-	kern/dev/jrnl.c
+	kern/dev/jrnl.c \
+	kern/dev/jrnl_recover.c \
+	kern/dev/jrnl_subr.c
 
 KERN_PART_SRCS = \
 	kern/dev/part.c
@@ -245,6 +253,8 @@ TESTS_C_UKFS = \
 
 TESTS_C_FFS = \
 	tests/ffs/t_ffs \
+	tests/ffs/t_ffs_hostile \
+	tests/ffs/t_ffs_seek \
 	tests/ffs/t_ffs_write
 
 # Tests over the table of file systems (tests/common/fstab).
@@ -286,6 +296,7 @@ TESTS_SH = \
 	tests/cmd/t_fsu_stat \
 	tests/cmd/t_fsu_touch \
 	tests/cmd/t_fsu_write \
+	tests/cmd/t_hostile \
 	tests/cmd/t_model \
 	tests/cmd/t_readonly \
 	tests/cmd/t_two_images \
@@ -293,6 +304,7 @@ TESTS_SH = \
 	tests/cd9660/t_cd9660 \
 	tests/ext2fs/t_ext2fs \
 	tests/fsck/t_fsu_fsck \
+	tests/fuzz/t_fuzz \
 	tests/journal/t_journal
 
 TESTS_C = $(TESTS_C_KERN) $(TESTS_C_BLK) $(TESTS_C_PART) $(TESTS_C_VFS) \
@@ -437,9 +449,12 @@ $(O)/tests/env.sh: Makefile
 	@printf 'FSU_BIN=%s\nFSU_SRC=%s\nFFS_CHECK=%s\nexport FSU_BIN FSU_SRC FFS_CHECK\n' \
 	    '$(abspath $(O))/bin' '$(CURDIR)' '$(FFS_CHECK)' >$@
 
+# Fuzz targets: libFuzzer (make fuzz) and replay programs (make check).
+include tests/fuzz/fuzz.mk
+
 # Build the test programs without running them (then: cd obj/tests && kyua
 # test area/t_name).
-tests: all $(TEST_BINS) $(O)/tests/env.sh
+tests: all $(TEST_BINS) $(FUZZ_TEST_FILES) $(O)/tests/env.sh
 
 check: tests
 	@sh tests/run.sh $(O)
@@ -467,6 +482,6 @@ install: all
 	    $(DESTDIR)$(MANDIR)/man1/$(call link_name,$(l)).1;)
 
 clean:
-	rm -rf obj obj-san
+	rm -rf obj obj-san obj-fuzz
 
 -include $(shell find $(O) -name '*.d' 2>/dev/null)

@@ -216,6 +216,17 @@ char	*fsu_basename(const char *);
 /* The next run of non-zero FSU_HOLE_GRAIN pieces of a buffer (holes). */
 #define FSU_HOLE_GRAIN	4096
 size_t	fsu_data_run(const char *, size_t, size_t *);
+/*
+ * Whether a file described by st holds fewer blocks than its size needs
+ * (it has holes); without overflow, whatever a corrupt inode says.
+ */
+int	fsu_sparse(const struct stat *);
+/*
+ * The next extent of data of image descriptor fd at or after off, in a
+ * file of size bytes, found with SEEK_DATA and SEEK_HOLE: [*datap,
+ * *endp).  Returns 1, 0 when only holes are left, -1 (errno) on error.
+ */
+int	fsu_next_data(struct ukfs *, int, off_t, off_t, off_t *, off_t *);
 
 extern int fsu_verbose;		/* -v given */
 /*

@@ -1,11 +1,14 @@
 /*
  * fsu_util.c: small helpers of the fsu_* programs: prompts, path
- * names, and finding the holes of sparse files in copy buffers.
+ * names, and finding the holes of sparse files (in the image with
+ * SEEK_DATA and SEEK_HOLE, in copy buffers by their zeros).
  */
+#define _GNU_SOURCE		/* SEEK_DATA, SEEK_HOLE */
 #include <sys/types.h>
 
 #include <stdarg.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -148,4 +151,39 @@ fsu_data_run(const char *buf, size_t len, size_t *startp)
 	}
 	*startp = start;
 	return pos - start;
+}
+
+int
+fsu_sparse(const struct stat *st)
+{
+	if (st->st_blocks < 0 || st->st_size <= 0)
+		return 0;
+	/* blocks * 512 < size, in unsigned arithmetic that cannot wrap. */
+	return (uintmax_t)st->st_blocks < ((uintmax_t)st->st_size + 511) / 512;
+}
+
+int
+fsu_next_data(struct ukfs *fs, int fd, off_t off, off_t size, off_t *datap,
+    off_t *endp)
+{
+	off_t data, end;
+
+	if (off >= size)
+		return 0;
+#if defined(SEEK_DATA) && defined(SEEK_HOLE)
+	if ((data = ukfs_lseek(fs, fd, off, SEEK_DATA)) == -1)
+		return errno == ENXIO ? 0 : -1;
+	if (data >= size)
+		return 0;
+	if ((end = ukfs_lseek(fs, fd, data, SEEK_HOLE)) == -1)
+		return -1;
+	if (end > size || end <= data)
+		end = size;
+#else
+	data = off;
+	end = size;
+#endif
+	*datap = data;
+	*endp = end;
+	return 1;
 }

@@ -536,7 +536,7 @@ static int
 run_cmd(struct ukfs *fs, struct bcmd *bc, int nullfd, int docfd)
 {
 	const struct fsu_prog *prog;
-	char label[96];
+	char label[96], **argv;
 	int saveout, rv;
 
 	snprintf(label, sizeof(label), "%s: line %d: %s", fsu_progname(),
@@ -553,7 +553,11 @@ run_cmd(struct ukfs *fs, struct bcmd *bc, int nullfd, int docfd)
 		restore(nullfd, -1);
 		return 1;
 	}
-	rv = fsu_prog_run(prog, fs, bc->bc_argc, bc->bc_argv, label);
+	/* Programs may reorder or advance their argv: give them a copy. */
+	argv = xrealloc(NULL, (size_t)(bc->bc_argc + 1) * sizeof(*argv));
+	memcpy(argv, bc->bc_argv, (size_t)(bc->bc_argc + 1) * sizeof(*argv));
+	rv = fsu_prog_run(prog, fs, bc->bc_argc, argv, label);
+	free(argv);
 	restore(nullfd, saveout);
 	return rv;
 }

@@ -1,8 +1,11 @@
 /*
  * fsu_cat: concatenate files of a file system image to standard output,
- * with the options of BSD cat(1).  Files are streamed in constant memory.
+ * with the options of BSD cat(1).  Files are streamed in constant memory;
+ * without options, the holes of a regular file are found with SEEK_DATA
+ * and SEEK_HOLE and written as zeros without reading them.
  */
 #include <sys/types.h>
+#include <sys/stat.h>
 
 #include <ctype.h>
 #include <errno.h>
@@ -40,9 +43,9 @@ write_all(const char *p, size_t len)
 	return 0;
 }
 
-/* Copy without any processing. */
+/* Copy what is left of fd without any processing. */
 static int
-raw_cat(int fd, const char *path)
+raw_stream(int fd, const char *path)
 {
 	ssize_t n;
 
@@ -55,6 +58,69 @@ raw_cat(int fd, const char *path)
 		return 1;
 	}
 	return 0;
+}
+
+/* Write len zero bytes (a hole) to standard output. */
+static void
+write_zeros(off_t len)
+{
+	size_t n;
+
+	memset(buf, 0, len < CAT_BUFSIZE ? (size_t)len : CAT_BUFSIZE);
+	for (; len > 0; len -= (off_t)n) {
+		n = len < CAT_BUFSIZE ? (size_t)len : CAT_BUFSIZE;
+		if (write_all(buf, n) == -1)
+			fsu_err(1, "stdout");
+	}
+}
+
+/*
+ * Copy without any processing.  A regular file goes extent by extent:
+ * the data is read, the holes between are written as zeros.  *offp
+ * tracks how far the output got; it stops short where the file does.
+ */
+static int
+raw_extent(int fd, off_t *offp, off_t data, off_t end)
+{
+	ssize_t n;
+	size_t len;
+
+	write_zeros(data - *offp);
+	for (*offp = data; *offp < end; *offp += n) {
+		len = end - *offp < CAT_BUFSIZE ? (size_t)(end - *offp) :
+		    CAT_BUFSIZE;
+		if ((n = ukfs_fd_pread(fs, fd, buf, len, *offp)) <= 0)
+			return (int)n;
+		if (write_all(buf, (size_t)n) == -1)
+			fsu_err(1, "stdout");
+	}
+	return 1;
+}
+
+static int
+raw_cat(int fd, const char *path)
+{
+	struct stat st;
+	off_t off = 0, data, end;
+	int r;
+
+	if (ukfs_fstat(fs, fd, &st) == -1 || !S_ISREG(st.st_mode))
+		return raw_stream(fd, path);
+	for (;;) {
+		r = fsu_next_data(fs, fd, off, st.st_size, &data, &end);
+		if (r == 0) {
+			write_zeros(st.st_size - off);	/* a hole to the end */
+			return 0;
+		}
+		if (r == 1)
+			r = raw_extent(fd, &off, data, end);
+		if (r == 0)
+			return 0;	/* the file was shorter */
+		if (r == -1) {
+			fsu_warn("%s", path);
+			return 1;
+		}
+	}
 }
 
 /* State of the line-oriented options, kept across files as BSD cat does. */

@@ -61,9 +61,13 @@ parse_flags(const char *arg)
 	}
 	if ((copy = strdup(arg)) == NULL)
 		fsu_err(1, NULL);
-	for (s = copy; (name = strsep(&s, ",")) != NULL;)
-		if (parse_name(name) == -1)
-			fsu_errx(1, "%s: invalid flag", name);
+	for (s = copy; (name = strsep(&s, ",")) != NULL;) {
+		if (parse_name(name) == -1) {
+			fsu_warnx("%s: invalid flag", name);
+			free(copy);
+			fsu_exit(1);
+		}
+	}
 	free(copy);
 }
 

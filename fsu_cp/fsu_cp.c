@@ -106,30 +106,60 @@ write_sparse(int fd, const char *p, size_t len, off_t off, const char *dst)
 }
 
 /*
- * Copy the data of descriptor sfd to dfd.  A sparse source (fewer
- * blocks than its size needs) keeps its holes: zero pieces are skipped
- * and the size set at the end.
+ * Copy bytes [off, *endp) of descriptor sfd to dfd; *endp gets where the
+ * source ended if it is shorter.
+ */
+static int
+copy_range(int sfd, int dfd, off_t off, off_t *endp, int sparse,
+    const char *src, const char *dst)
+{
+	ssize_t n;
+	size_t len;
+	int r;
+
+	for (; off < *endp; off += n) {
+		len = *endp - off < CP_BUFSIZE ? (size_t)(*endp - off) :
+		    CP_BUFSIZE;
+		if ((n = ukfs_fd_pread(fs, sfd, buf, len, off)) == -1)
+			return failed(src);
+		if (n == 0) {
+			*endp = off;
+			break;
+		}
+		r = sparse ? write_sparse(dfd, buf, (size_t)n, off, dst) :
+		    write_at(dfd, buf, (size_t)n, off, dst);
+		if (r != 0)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Copy the data of descriptor sfd to dfd.  Only the source's data
+ * extents are read (SEEK_DATA, SEEK_HOLE), so its holes cost nothing and
+ * stay holes; in a sparse source zero pieces of the data are skipped
+ * too.  The size is set at the end.
  */
 static int
 copy_data(int sfd, int dfd, const struct stat *st, const char *src,
     const char *dst)
 {
-	int sparse = (off_t)st->st_blocks * 512 < st->st_size, r;
-	off_t off = 0;
-	ssize_t n;
+	off_t off = 0, data, end, want, size = st->st_size;
+	int sparse = fsu_sparse(st), r;
 
-	for (;;) {
-		if ((n = ukfs_fd_read(fs, sfd, buf, CP_BUFSIZE)) == -1)
-			return failed(src);
-		if (n == 0)
-			break;
-		r = sparse ? write_sparse(dfd, buf, (size_t)n, off, dst) :
-		    write_at(dfd, buf, (size_t)n, off, dst);
-		if (r != 0)
+	while ((r = fsu_next_data(fs, sfd, off, size, &data, &end)) == 1) {
+		want = end;
+		if (copy_range(sfd, dfd, data, &end, sparse, src, dst) != 0)
 			return 1;
-		off += n;
+		if (end < want) {
+			size = end;	/* shorter than it said */
+			break;
+		}
+		off = end;
 	}
-	if (sparse && ukfs_ftruncate(fs, dfd, off) == -1)
+	if (r == -1)
+		return failed(src);
+	if (size > 0 && ukfs_ftruncate(fs, dfd, size) == -1)
 		return failed(shown(dst));
 	return 0;
 }

@@ -228,27 +228,60 @@ host_write_sparse(struct ecp *e, int fd, const char *p, size_t len,
 	return 0;
 }
 
-/* Copy image descriptor ifd to host fd; a sparse file keeps its holes. */
+/*
+ * Copy bytes [off, end) of image descriptor ifd to host fd; *endp gets
+ * where the file ended if it is shorter.
+ */
 static int
-get_data(struct ecp *e, int ifd, int fd, const struct stat *st)
+get_range(struct ecp *e, int ifd, int fd, off_t off, off_t *endp, int sparse)
 {
-	int sparse = (off_t)st->st_blocks * 512 < st->st_size, r;
-	off_t off = 0;
 	ssize_t n;
+	size_t len;
+	int r;
 
-	for (;;) {
-		if ((n = ukfs_fd_read(e->e_fs, ifd, e->e_buf, ECP_BUFSIZE)) ==
+	for (; off < *endp; off += n) {
+		len = *endp - off < ECP_BUFSIZE ? (size_t)(*endp - off) :
+		    ECP_BUFSIZE;
+		if ((n = ukfs_fd_pread(e->e_fs, ifd, e->e_buf, len, off)) ==
 		    -1)
 			return src_failed(e);
-		if (n == 0)
+		if (n == 0) {
+			*endp = off;
 			break;
+		}
 		r = sparse ? host_write_sparse(e, fd, e->e_buf, (size_t)n,
 		    off) : host_write(e, fd, e->e_buf, (size_t)n, off);
 		if (r != 0)
 			return 1;
-		off += n;
 	}
-	if (sparse && ftruncate(fd, off) == -1)
+	return 0;
+}
+
+/*
+ * Copy image descriptor ifd to host fd.  Only the data extents are read
+ * (SEEK_DATA, SEEK_HOLE), so the image's holes cost nothing and stay
+ * holes; in a sparse file, zero pieces of the data are left out too.
+ */
+static int
+get_data(struct ecp *e, int ifd, int fd, const struct stat *st)
+{
+	off_t off = 0, data, end, want, size = st->st_size;
+	int sparse = fsu_sparse(st), r;
+
+	while ((r = fsu_next_data(e->e_fs, ifd, off, size, &data, &end)) ==
+	    1) {
+		want = end;
+		if (get_range(e, ifd, fd, data, &end, sparse) != 0)
+			return 1;
+		if (end < want) {
+			size = end;	/* shorter than it said */
+			break;
+		}
+		off = end;
+	}
+	if (r == -1)
+		return src_failed(e);
+	if (size > 0 && ftruncate(fd, size) == -1)
 		return dst_failed(e);
 	return 0;
 }

@@ -252,7 +252,7 @@ put_data(struct ecp *e, const struct put_ent *pe, int ofd)
 	const struct stat *st = &pe->pe_st;
 	int r;
 
-	if ((off_t)st->st_blocks * 512 < st->st_size &&
+	if (fsu_sparse(st) &&
 	    (r = copy_sparse(e, pe->pe_fd, ofd, st->st_size)) >= 0)
 		return r;
 	return copy_range(e, pe->pe_fd, ofd, 0, st->st_size);

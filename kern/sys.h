@@ -32,6 +32,8 @@ struct kproc;
 #define KSEEK_SET	0
 #define KSEEK_CUR	1
 #define KSEEK_END	2
+#define KSEEK_DATA	3	/* the next byte of data at or after off */
+#define KSEEK_HOLE	4	/* the next hole (or end of file) from off */
 
 /* Time values for ksys_utimens. */
 #define KUTIME_NOW	((int32_t)((1 << 30) - 1))
@@ -149,6 +151,7 @@ struct kstats {
 	uint64_t	ks_mem_inuse;	/* kernel memory, bytes */
 	uint64_t	ks_mem_peak;
 	uint64_t	ks_mem_limit;	/* RUMP_MEMLIMIT, 0 if none */
+	uint64_t	ks_mem_idle;	/* kept for reuse by the caches */
 	uint64_t	ks_vnodes;	/* vnodes cached */
 	uint64_t	ks_pages;	/* page cache pages resident */
 	uint64_t	ks_pages_peak;

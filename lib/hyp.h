@@ -66,7 +66,7 @@ size_t	hyp_pagesize(void);
 
 /*
  * Files beside an image (the journal): create a new file exclusively
- * with the given permission bits, make its data durable (fdatasync),
+ * with the given permission bits (the umask does not apply), make its data durable (fdatasync),
  * set its size, remove one, make a file's directory
  * entry durable (fsync of the directory holding the path), the
  * canonical absolute path of a file (symbolic links resolved), and the

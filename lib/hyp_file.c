@@ -315,6 +315,8 @@ hyp_create(const char *path, uint32_t mode, int *fdp)
 	} while (fd == -1 && errno == EINTR);
 	if (fd == -1)
 		return hyp_errno_from_host(errno);
+	/* The bits asked for, whatever the umask. */
+	(void)fchmod(fd, (mode_t)(mode & 0777));
 	*fdp = fd;
 	return 0;
 }

@@ -29,6 +29,7 @@ need fdisk		command -v sfdisk
 need sleuthkit		command -v fls
 need e2tools		command -v e2ls
 need hyperfine		command -v hyperfine
+need clang		command -v clang
 [ -z "$pkgs" ] && exit 0
 echo "install-deps: installing$pkgs"
 if [ "$(id -u)" -eq 0 ]; then

@@ -7,8 +7,10 @@
  * detaches the device and, with the last handle, halts the kernel.
  *
  * This file converts between host and kernel conventions: host O_* flags,
- * struct stat, device numbers and errno.  It does nothing else.
+ * lseek whence values, struct stat, device numbers and errno.  It does
+ * nothing else.
  */
+#define _GNU_SOURCE		/* SEEK_DATA, SEEK_HOLE */
 #include <sys/types.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
@@ -869,6 +871,10 @@ ukfs_lseek(struct ukfs *fs, int fd, off_t off, int whence)
 	case SEEK_SET:	kw = KSEEK_SET; break;
 	case SEEK_CUR:	kw = KSEEK_CUR; break;
 	case SEEK_END:	kw = KSEEK_END; break;
+#ifdef SEEK_DATA
+	case SEEK_DATA:	kw = KSEEK_DATA; break;
+	case SEEK_HOLE:	kw = KSEEK_HOLE; break;
+#endif
 	default:
 		errno = EINVAL;
 		return -1;

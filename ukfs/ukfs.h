@@ -163,7 +163,10 @@ struct ukfs_dir	*ukfs_opendir(struct ukfs *, const char *);
 struct ukfs_dirent *ukfs_readdir(struct ukfs_dir *);
 int		 ukfs_closedir(struct ukfs_dir *);
 
-/* Descriptors (host O_* flags). */
+/*
+ * Descriptors (host O_* flags).  ukfs_lseek() takes SEEK_DATA and
+ * SEEK_HOLE too: holes are found through the file system's block map.
+ */
 int		 ukfs_open(struct ukfs *, const char *, int, mode_t);
 int		 ukfs_close(struct ukfs *, int);
 ssize_t		 ukfs_fd_read(struct ukfs *, int, void *, size_t);

@@ -43,10 +43,14 @@
  * congruential generator, seeded from RUMP_BLKFAIL_SEED or karc4random)
  * and fails with EIO, moving nothing, when the draw modulo 10000 is below
  * N.  The same seed and the same sequence of requests give the same
- * failures.  FSU_BLKFAIL_AT=N fails the Nth request of the process (a
- * process-wide count), whatever the device.  Both apply to requests from
- * above (blk_rw) and to the host I/O a layer asks about (blk_fault), not
- * to blk_devrw.
+ * failures.  FSU_BLKFAIL_NTH=N fails the Nth request of the process (a
+ * process-wide count), whatever the device.  For tests that must hit one
+ * precise point of one device: FSU_BLKFAIL_WRITE=N fails its Nth write
+ * request (1 is the first), FSU_BLKFAIL_OFFSET=OFF every request covering
+ * its byte OFF, and FSU_BLKFAIL_SYNC=N its Nth flush to the host file
+ * (blk_devsync, whoever asks) that has something to make durable.  All
+ * but the last apply to requests from above (blk_rw) and to the host I/O
+ * a layer asks about (blk_fault), not to blk_devrw.
  *
  * Crash simulation.  FSU_CRASH_AFTER=N: a process-wide count of host
  * writes and syncs (blk_crashpoint, called before each) ends the process
@@ -98,6 +102,12 @@ struct blkdev {
 	uint64_t	bd_size;	/* bytes */
 	uint32_t	bd_secsize;
 	uint32_t	bd_failrate;	/* per BLK_FAIL_SCALE requests */
+	uint64_t	bd_failwrite;	/* FSU_BLKFAIL_WRITE: this write fails */
+	uint64_t	bd_failsync;	/* FSU_BLKFAIL_SYNC: this sync fails */
+	uint64_t	bd_failoff;	/* FSU_BLKFAIL_OFFSET: this byte fails */
+	bool		bd_hasfailoff;
+	uint64_t	bd_nwrite;	/* write requests so far */
+	uint64_t	bd_nsync;	/* syncs with work so far */
 	size_t		bd_winsize;	/* power of two, >= host page */
 	unsigned	bd_wincount;	/* descriptors allowed */
 	unsigned	bd_nwin;	/* descriptors allocated */
@@ -127,7 +137,7 @@ struct blk_xfer {
 
 static struct blkdev *blk_units[BLK_MAXUNITS];
 
-/* Process-wide test hooks: FSU_BLKFAIL_AT and FSU_CRASH_AFTER (0: off). */
+/* Process-wide test hooks: FSU_BLKFAIL_NTH and FSU_CRASH_AFTER (0: off). */
 static uint64_t blk_failat, blk_reqno;
 static uint64_t blk_crashat, blk_hostwrites;
 
@@ -221,6 +231,14 @@ blk_params_fail(struct blkdev *bd)
 	uint64_t v;
 
 	bd->bd_failrate = 0;
+	if (blk_param("FSU_BLKFAIL_WRITE", &v))
+		bd->bd_failwrite = v;
+	if (blk_param("FSU_BLKFAIL_SYNC", &v))
+		bd->bd_failsync = v;
+	if (blk_param("FSU_BLKFAIL_OFFSET", &v)) {
+		bd->bd_failoff = v;
+		bd->bd_hasfailoff = true;
+	}
 	if (blk_param("RUMP_BLKFAIL", &v))
 		bd->bd_failrate = (uint32_t)MIN(v, BLK_FAIL_SCALE);
 	if (bd->bd_failrate == 0)
@@ -232,7 +250,7 @@ blk_params_fail(struct blkdev *bd)
 }
 
 /*
- * The process-wide hooks, read at boot: FSU_BLKFAIL_AT=N (N >= 1) and
+ * The process-wide hooks, read at boot: FSU_BLKFAIL_NTH=N (N >= 1) and
  * FSU_CRASH_AFTER=N (N >= 0, stored plus one so that 0 means off).  The
  * counts start again with every boot.
  */
@@ -243,7 +261,7 @@ blk_init(void)
 
 	blk_failat = blk_crashat = 0;
 	blk_reqno = blk_hostwrites = 0;
-	if (blk_param("FSU_BLKFAIL_AT", &v) && v > 0)
+	if (blk_param("FSU_BLKFAIL_NTH", &v) && v > 0)
 		blk_failat = v;
 	if (blk_param("FSU_CRASH_AFTER", &v) && v < UINT64_MAX)
 		blk_crashat = v + 1;
@@ -272,11 +290,18 @@ fault_inject(struct blkdev *bd, int rw, uint64_t off, size_t len)
 	uint64_t at = __atomic_load_n(&blk_failat, __ATOMIC_RELAXED);
 	bool fail;
 
-	if (bd->bd_failrate == 0 && at == 0)
+	if (bd->bd_failrate == 0 && at == 0 && bd->bd_failwrite == 0 &&
+	    !bd->bd_hasfailoff)
 		return false;
 	mutex_enter(&bd->bd_lock);
 	fail = at != 0 &&
 	    __atomic_add_fetch(&blk_reqno, 1, __ATOMIC_RELAXED) == at;
+	if ((rw & BLK_WRITE) && bd->bd_failwrite != 0 &&
+	    ++bd->bd_nwrite == bd->bd_failwrite)
+		fail = true;
+	if (bd->bd_hasfailoff && off <= bd->bd_failoff &&
+	    bd->bd_failoff - off < len)
+		fail = true;
 	if (bd->bd_failrate != 0 &&
 	    fault_draw(bd) % BLK_FAIL_SCALE < bd->bd_failrate)
 		fail = true;
@@ -295,6 +320,18 @@ fault_inject(struct blkdev *bd, int rw, uint64_t off, size_t len)
 		    "%llu\n", bd->bd_unit, (rw & BLK_WRITE) ? "write" : "read",
 		    len, (unsigned long long)off);
 	return fail;
+}
+
+/* Does this sync (one with something to flush) fail?  bd_lock held. */
+static bool
+fault_inject_sync(struct blkdev *bd)
+{
+	KASSERT(mutex_owned(&bd->bd_lock));
+	if (bd->bd_failsync == 0 || ++bd->bd_nsync != bd->bd_failsync)
+		return false;
+	bd->bd_stats.bs_faults++;
+	bd->bd_stats.bs_errors++;
+	return true;
 }
 
 /*
@@ -916,6 +953,11 @@ blk_devsync(struct blkdev *bd)
 	/* Nothing written since the last sync: nothing to make durable. */
 	mutex_enter(&bd->bd_lock);
 	dirty = bd->bd_unsynced;
+	if (dirty && fault_inject_sync(bd)) {
+		mutex_exit(&bd->bd_lock);
+		kprintf("blk%d: injected I/O error: sync\n", bd->bd_unit);
+		return EIO;
+	}
 	windirty = bd->bd_windirty;
 	bd->bd_unsynced = false;
 	bd->bd_windirty = false;
@@ -925,7 +967,7 @@ blk_devsync(struct blkdev *bd)
 	blk_crashpoint();
 	if (windirty)
 		error = win_syncall(bd);
-	e = hyp_fsync(bd->bd_fd);
+	e = hyp_fdatasync(bd->bd_fd);
 	mutex_enter(&bd->bd_lock);
 	bd->bd_stats.bs_syncs++;
 	if (error != 0 || e != 0) {
@@ -1112,6 +1154,17 @@ blk_announce(const struct blkdev *bd)
 		kprintf("blk%d: FAULT INJECTION ACTIVE: %u of %d requests fail "
 		    "with EIO, seed %llu\n", bd->bd_unit, bd->bd_failrate,
 		    BLK_FAIL_SCALE, (unsigned long long)bd->bd_prng);
+	if (bd->bd_failwrite != 0)
+		kprintf("blk%d: FAULT INJECTION ACTIVE: write request %llu "
+		    "fails with EIO\n", bd->bd_unit,
+		    (unsigned long long)bd->bd_failwrite);
+	if (bd->bd_failsync != 0)
+		kprintf("blk%d: FAULT INJECTION ACTIVE: sync %llu fails with "
+		    "EIO\n", bd->bd_unit, (unsigned long long)bd->bd_failsync);
+	if (bd->bd_hasfailoff)
+		kprintf("blk%d: FAULT INJECTION ACTIVE: requests covering "
+		    "byte %llu fail with EIO\n", bd->bd_unit,
+		    (unsigned long long)bd->bd_failoff);
 	kverbose("blk%d: %s: %llu bytes at host offset %llu, %u-byte "
 	    "sectors, %s\n", bd->bd_unit, bd->bd_path,
 	    (unsigned long long)bd->bd_size,
@@ -1233,6 +1286,13 @@ bool
 blk_mmapped(const struct blkdev *bd)
 {
 	return __atomic_load_n(&bd->bd_mmap, __ATOMIC_ACQUIRE);
+}
+
+/* Is the host file a regular file (not a host device)? */
+bool
+blk_regular(const struct blkdev *bd)
+{
+	return bd->bd_ftype == HYP_FT_REG;
 }
 
 int

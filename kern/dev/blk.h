@@ -21,9 +21,14 @@
  *
  * Fault injection: RUMP_BLKFAIL=N makes N of every 10,000 requests fail
  * with EIO before any data moves; RUMP_BLKFAIL_SEED=S makes the sequence of
- * failures the same on every run.  FSU_BLKFAIL_AT=N fails exactly the
+ * failures the same on every run.  FSU_BLKFAIL_NTH=N fails exactly the
  * Nth request of the process (counting from 1, every device, and the
  * journal's own host I/O before its commit record, see jrnl.h), once.
+ * For tests of one precise point of one device: FSU_BLKFAIL_WRITE=N fails
+ * only its Nth write request (counted from 1 at attach),
+ * FSU_BLKFAIL_OFFSET=OFF every request covering its byte OFF, and
+ * FSU_BLKFAIL_SYNC=N only its Nth flush to the host file (blk_devsync)
+ * with something to make durable.
  *
  * Crash simulation: FSU_CRASH_AFTER=N lets the process make N host
  * writes or syncs (pwrite, a write into a mapped window, msync, fsync,
@@ -92,6 +97,7 @@ uint64_t blk_size(const struct blkdev *);
 uint32_t blk_secsize(const struct blkdev *);
 bool	blk_rdonly(const struct blkdev *);
 bool	blk_mmapped(const struct blkdev *);
+bool	blk_regular(const struct blkdev *);
 int	blk_unit(const struct blkdev *);
 struct blkdev *blk_lookup(int);
 const char *blk_path(const struct blkdev *);

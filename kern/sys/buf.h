@@ -7,8 +7,10 @@
  * (device vnode, block number).  getblk()/bread() return it busy (owned by
  * the caller); brelse() returns it to the cache; bwrite() writes it now;
  * bdwrite() marks it for a later write (on bflush(), eviction, unmount).
- * Asking for a cached block with another size writes the old buffer if it
- * is dirty and replaces it.  The cache is bounded (a share of
+ * Asking for bytes another buffer holds (same block, other size, or
+ * overlapping) writes that buffer if it is dirty and replaces it; if it is
+ * busy, the request fails with EIO (a block claimed twice on a corrupt
+ * file system).  binuse() says whether a range is held by anyone.  The cache is bounded (a share of
  * RUMP_MEMLIMIT, or 16 MiB) and evicts clean buffers in LRU order; under
  * pressure the kernel memory allocator reclaims clean buffers too.
  */
@@ -51,6 +53,7 @@ int	bwrite(struct buf *);
 void	bdwrite(struct buf *);
 int	bflush(struct vnode *);
 void	binval(struct vnode *, daddr_t, int);
+bool	binuse(const struct vnode *, daddr_t, int);
 void	binvalall(struct vnode *);
 void	bnote_alloc(struct vnode *, daddr_t, int64_t);
 void	bnote_free(struct vnode *, daddr_t, int64_t);

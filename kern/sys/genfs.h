@@ -43,6 +43,7 @@ struct pagestats {
 	uint64_t	ps_reclaimed;	/* clean pages dropped for memory */
 	uint64_t	ps_resident;	/* pages resident now */
 	uint64_t	ps_peak;	/* most pages resident at once */
+	uint64_t	ps_idlebytes;	/* free page buffers, hash growth */
 };
 void	page_getstats(struct pagestats *);
 

@@ -62,6 +62,7 @@ struct mount {
 	int		mnt_wrerror;		/* data lost at write-back */
 	bool		mnt_damaged;		/* left inconsistent by an error */
 	uint64_t	mnt_blkerrors;		/* device's failed requests */
+	uint32_t	mnt_bufrefused;		/* devvp's v_bufrefused */
 	uint64_t	mnt_fsid;
 	TAILQ_HEAD(, vnode) mnt_vnodes;		/* every vnode of this mount */
 	TAILQ_ENTRY(mount) mnt_list;

@@ -184,6 +184,7 @@ struct vnode {
 	/* Buffer cache, for device vnodes (vfs_bio.c). */
 	TAILQ_HEAD(, buf) v_dirtyblkhd;	/* delayed-write buffers */
 	uint32_t	v_numoutput;
+	uint32_t	v_bufrefused;	/* requests refused: claimed twice */
 };
 
 /* v_vflag */
@@ -202,6 +203,7 @@ int	vflush(struct mount *, bool);
 int	vfs_vnode_init(void);
 void	vfs_vnode_fini(void);
 uint32_t vcache_count(void);
+uint64_t vcache_idlebytes(void);
 
 /* Calls through the operations table. */
 #define VOP_LOOKUP(dvp, n, l, vpp)	((dvp)->v_op->vop_lookup(dvp, n, l, vpp))
@@ -232,5 +234,6 @@ uint8_t	vtype_to_dt(enum vtype);
 int	vfs_dirent_put(struct uio *, ino_t, const char *, size_t, uint8_t,
 	    bool *);
 int	vfs_checkopts(const char *, const char *const *);
+int	vn_seekhole(struct vnode *, off_t, bool, off_t *);
 
 #endif /* !_KERN_SYS_VNODE_H_ */

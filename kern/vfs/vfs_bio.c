@@ -9,13 +9,16 @@
  * allocator's reclaim hook only drops clean buffers, since it may not do
  * I/O.
  *
- * The kernel is single-threaded under the kernel lock, so a buffer that
- * is busy when getblk() asks for it can only mean a caller asked twice
- * for the same block: a corrupt image whose metadata names one block in
- * two roles (an extent tree block that is also its own child, a bitmap
- * on top of a directory block).  getblk() fails with EIO then, and
- * binval() of a busy buffer marks it to be dropped when it is released,
- * so no image can make the kernel panic here.
+ * No two cached buffers of a device overlap: a request for bytes that
+ * another buffer holds, at another block number or with another size,
+ * first writes that buffer (if dirty) and drops it, so every byte has one
+ * copy in the cache.  The kernel is single-threaded under the kernel
+ * lock, so a buffer that is busy when getblk() needs those bytes means
+ * the caller holds it already: on a corrupt file system, the same block
+ * claimed twice (an indirect block listing itself, a directory block that
+ * is also another file's indirect block).  That is EIO with a console
+ * message, never an assertion: the block numbers come from the disk.
+ * binval() of a busy buffer marks it to be dropped when it is released.
  */
 #include "../sys/param.h"
 #include "../sys/buf.h"
@@ -36,6 +39,7 @@ static struct {
 	struct bufq	lru;
 	uint64_t	bytes;		/* data bytes cached */
 	uint64_t	budget;
+	daddr_t		maxblks;	/* DEV_BSIZE units of the largest */
 	struct bufstats	stats;
 } bc;
 
@@ -87,6 +91,41 @@ incore(const struct vnode *vp, daddr_t blkno)
 	return NULL;
 }
 
+/*
+ * A cached buffer of vp that shares bytes with [blkno, blkno + nblks)
+ * (DEV_BSIZE units) without starting at blkno, or NULL.
+ */
+static struct buf *
+overlapping(const struct vnode *vp, daddr_t blkno, daddr_t nblks)
+{
+	struct buf *bp;
+	daddr_t b;
+
+	for (b = blkno - bc.maxblks + 1; b < blkno + nblks; b++) {
+		if (b == blkno || (bp = incore(vp, b)) == NULL)
+			continue;
+		if (b + bp->b_bcount / DEV_BSIZE > blkno)
+			return bp;
+	}
+	return NULL;
+}
+
+/*
+ * Refuse a request for bytes a busy buffer holds.  The device vnode
+ * counts the refusals, so that the file system, whose operation may have
+ * been cut short half done, is not marked clean (vfs_finish).
+ */
+static int
+claimed_twice(struct buf *bp, daddr_t blkno, int size)
+{
+	bp->b_vp->v_bufrefused++;
+	kprintf("vfs: block %lld (%d bytes) is needed while block %lld (%d "
+	    "bytes), which overlaps it, is in use: a block used twice on a "
+	    "corrupt file system\n", (long long)blkno, size,
+	    (long long)bp->b_blkno, bp->b_bcount);
+	return EIO;
+}
+
 /* Free a buffer that is off the LRU queue. */
 static void
 buf_free(struct buf *bp)
@@ -135,17 +174,27 @@ buf_writeout(struct buf *bp)
 	return error;
 }
 
-/* Evict LRU buffers until `need' more bytes fit in the budget. */
+/*
+ * Evict LRU buffers until `need' more bytes fit in the budget.  A dirty
+ * buffer that cannot be written is lost with it; nobody is waiting for
+ * it, so it is said on the console, and the device's error count (which
+ * the VFS compares at unmount, vfs_finish) makes the unmount fail and the
+ * command's changes be discarded, or not vouched for by the clean flag.
+ */
 static void
 buf_evict(uint64_t need)
 {
 	struct buf *bp;
+	int error;
 
 	while (bc.bytes + need > bc.budget &&
 	    (bp = TAILQ_FIRST(&bc.lru)) != NULL) {
 		TAILQ_REMOVE(&bc.lru, bp, b_lru);
-		if (bp->b_flags & B_DELWRI)
-			(void)buf_writeout(bp);
+		if ((bp->b_flags & B_DELWRI) &&
+		    (error = buf_writeout(bp)) != 0)
+			kprintf("vfs: lost a metadata block (%d bytes at block "
+			    "%lld) written back at eviction (error %d)\n",
+			    bp->b_bcount, (long long)bp->b_blkno, error);
 		buf_free(bp);
 	}
 }
@@ -172,8 +221,32 @@ buf_reclaim(size_t want)
 }
 
 /*
+ * Make room for a new buffer of nblks at blkno: write back (if dirty) and
+ * drop every other buffer that shares bytes with it.  EIO if one is busy.
+ */
+static int
+buf_unalias(struct vnode *vp, daddr_t blkno, int size)
+{
+	struct buf *bp;
+	int error;
+
+	while ((bp = overlapping(vp, blkno, size / DEV_BSIZE)) != NULL) {
+		if (bp->b_flags & B_BUSY)
+			return claimed_twice(bp, blkno, size);
+		TAILQ_REMOVE(&bc.lru, bp, b_lru);
+		error = (bp->b_flags & B_DELWRI) ? buf_writeout(bp) : 0;
+		buf_free(bp);
+		if (error != 0)
+			return error;
+	}
+	return 0;
+}
+
+/*
  * Return the buffer for `size' bytes at blkno of device vnode vp, busy.
- * B_DONE tells whether its contents are valid.
+ * B_DONE tells whether its contents are valid.  The size and the block
+ * come from file systems that read them from the disk, so a bad one is
+ * an error, not an assertion.
  */
 int
 getblk(struct vnode *vp, daddr_t blkno, int size, struct buf **bpp)
@@ -181,18 +254,16 @@ getblk(struct vnode *vp, daddr_t blkno, int size, struct buf **bpp)
 	struct buf *bp;
 	int error;
 
-	KASSERT(size > 0 && size <= MAXPHYS && size % DEV_BSIZE == 0);
+	if (size <= 0 || size > MAXPHYS || size % DEV_BSIZE != 0 ||
+	    blkno < 0) {
+		kprintf("vfs: no buffer of %d bytes at block %lld (at most "
+		    "%d bytes, whole sectors)\n", size, (long long)blkno,
+		    MAXPHYS);
+		return EINVAL;
+	}
 	if ((bp = incore(vp, blkno)) != NULL) {
-		if (bp->b_flags & B_BUSY) {
-			/*
-			 * The caller holds it already: a block that an image
-			 * names twice on one path (a corrupt image), never a
-			 * wait in this single-threaded kernel.
-			 */
-			kprintf("vfs: block %lld asked for while in use (a "
-			    "corrupt file system?)\n", (long long)blkno);
-			return EIO;
-		}
+		if (bp->b_flags & B_BUSY)
+			return claimed_twice(bp, blkno, size);
 		TAILQ_REMOVE(&bc.lru, bp, b_lru);
 		if (bp->b_bcount == size) {
 			bp->b_flags |= B_BUSY;
@@ -206,6 +277,8 @@ getblk(struct vnode *vp, daddr_t blkno, int size, struct buf **bpp)
 		if (error != 0)
 			return error;
 	}
+	if ((error = buf_unalias(vp, blkno, size)) != 0)
+		return error;
 	bc.stats.bs_misses++;
 	buf_evict((uint64_t)size);
 	if ((bp = kmem_zalloc(sizeof(*bp))) == NULL)
@@ -220,6 +293,7 @@ getblk(struct vnode *vp, daddr_t blkno, int size, struct buf **bpp)
 	bp->b_flags = B_BUSY;
 	LIST_INSERT_HEAD(bufhash(vp, blkno), bp, b_hash);
 	bc.bytes += (uint64_t)size;
+	bc.maxblks = MAX(bc.maxblks, (daddr_t)(size / DEV_BSIZE));
 	*bpp = bp;
 	return 0;
 }
@@ -346,10 +420,27 @@ bflush(struct vnode *vp)
 	return error;
 }
 
+/* Is a buffer sharing bytes with [blkno, blkno + size) in use now? */
+bool
+binuse(const struct vnode *vp, daddr_t blkno, int size)
+{
+	daddr_t b, end = blkno + howmany(size, DEV_BSIZE);
+	struct buf *bp;
+
+	for (b = blkno - bc.maxblks + 1; b < end; b++) {
+		bp = incore(vp, b);
+		if (bp != NULL && (bp->b_flags & B_BUSY) &&
+		    b + bp->b_bcount / DEV_BSIZE > blkno)
+			return true;
+	}
+	return false;
+}
+
 /*
  * Forget any cached buffer that starts inside [blkno, blkno + size) of
  * device vnode vp, dirty or not: the blocks were freed and may be reused
- * as file data.
+ * as file data.  A buffer in use is marked to be dropped when it is
+ * released (FFS checks binuse() before freeing).
  */
 void
 binval(struct vnode *vp, daddr_t blkno, int size)

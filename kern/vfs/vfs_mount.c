@@ -177,6 +177,7 @@ vfs_mount_at(struct vnode *dvp, struct vnode *devvp, const char *fstype,
 		return error;
 	}
 	mp->mnt_blkerrors = dev_errors(devvp);
+	mp->mnt_bufrefused = devvp->v_bufrefused;
 	if ((mp->mnt_flag & MNT_RDONLY) == 0 &&
 	    !blk_atomic(devvp->v_blkdev) &&
 	    (error = vfs_setclean(mp, false)) != 0) {
@@ -275,7 +276,7 @@ vfs_damaged(struct mount *mp)
  * Returns the first error, also when the image is left as it was.
  */
 static int
-vfs_finish(struct mount *mp)
+vfs_finish(struct mount *mp, bool *failedp)
 {
 	struct vnode *devvp = mp->mnt_devvp;
 	struct blkdev *bd = devvp->v_blkdev;
@@ -288,7 +289,9 @@ vfs_finish(struct mount *mp)
 	if (error == 0 && mp->mnt_wrerror != 0)
 		error = mp->mnt_wrerror;
 	failed = error != 0 || mp->mnt_damaged ||
-	    dev_errors(devvp) != mp->mnt_blkerrors;
+	    dev_errors(devvp) != mp->mnt_blkerrors ||
+	    devvp->v_bufrefused != mp->mnt_bufrefused;
+	*failedp = failed;
 	if (blk_atomic(bd)) {
 		if (failed)
 			blk_txn_fail(bd);
@@ -309,7 +312,7 @@ int
 vfs_unmount(struct mount *mp, int flags)
 {
 	struct vnode *devvp = mp->mnt_devvp, *dvp = mp->mnt_vnodecovered;
-	bool force = (flags & MNT_FORCE) != 0;
+	bool force = (flags & MNT_FORCE) != 0, failed = false;
 	int error = 0, e;
 
 	if (vfs_hassubmounts(mp))
@@ -317,7 +320,7 @@ vfs_unmount(struct mount *mp, int flags)
 	if ((error = vflush(mp, force)) != 0)
 		return error;
 	if (devvp != NULL && (mp->mnt_flag & MNT_RDONLY) == 0) {
-		error = vfs_finish(mp);
+		error = vfs_finish(mp, &failed);
 		if (error != 0 && !force) {
 			/*
 			 * Stays mounted, and never becomes clean: buffers
@@ -331,6 +334,14 @@ vfs_unmount(struct mount *mp, int flags)
 	if (e != 0 && !force)
 		return e;
 	error = error != 0 ? error : e;
+	/*
+	 * Something failed while mounted (a request, a write-back nobody
+	 * waited for, damage found): the command's changes are discarded,
+	 * or not vouched for by the clean flag; the unmount is done, but
+	 * it must not report success either.
+	 */
+	if (error == 0 && failed)
+		error = EIO;
 	if (devvp != NULL) {
 		binvalall(devvp);
 		vrele(devvp);

@@ -53,6 +53,7 @@
 #define IOV_BATCH	64
 #define BULK_MIN	(32 * 1024)	/* pread/pwrite from this size */
 #define FREEBUF_MAX	512		/* recycled page buffers kept */
+#define PAGE_MINBUCKETS	1024		/* hash table size at boot */
 #define DIRECT_MIN	(64 * 1024)	/* smallest direct read */
 #define DIRTY_MAX	2048		/* pages (8 MiB) dirty at most */
 
@@ -97,7 +98,7 @@ vfs_page_init(void)
 {
 	uint64_t lim = kmem_limit();
 
-	pc.nbuckets = 1024;
+	pc.nbuckets = PAGE_MINBUCKETS;
 	pc.hash = kmem_zalloc(pc.nbuckets * sizeof(*pc.hash));
 	if (pc.hash == NULL)
 		return ENOMEM;
@@ -1032,4 +1033,6 @@ page_getstats(struct pagestats *ps)
 {
 	*ps = pc.stats;
 	ps->ps_resident = pc.resident;
+	ps->ps_idlebytes = (uint64_t)pc.nfreebufs * PAGE_SIZE +
+	    (uint64_t)(pc.nbuckets - PAGE_MINBUCKETS) * sizeof(*pc.hash);
 }

@@ -96,6 +96,7 @@ ksys_kstats(struct kstats *ks)
 	ks->ks_mem_inuse = km.ks_inuse;
 	ks->ks_mem_peak = km.ks_peak;
 	ks->ks_mem_limit = km.ks_limit;
+	ks->ks_mem_idle = ps.ps_idlebytes + vcache_idlebytes();
 	ks->ks_vnodes = vcache_count();
 	ks->ks_pages = ps.ps_resident;
 	ks->ks_pages_peak = ps.ps_peak;
@@ -593,6 +594,14 @@ ksys_lseek(struct kproc *kp, int fd, int64_t off, int whence,
 			return sys_exit(error);
 		base = va.va_size;
 		break;
+	case KSEEK_DATA:
+	case KSEEK_HOLE:
+		error = vn_seekhole(fp->f_vp, off, whence == KSEEK_HOLE,
+		    &base);
+		if (error != 0)
+			return sys_exit(error);
+		fp->f_offset = *newp = base;
+		return sys_exit(0);
 	default:
 		return sys_exit(EINVAL);
 	}
@@ -1104,12 +1113,19 @@ ksys_link(struct kproc *kp, const char *from, const char *to)
 
 /*
  * Is directory vp an ancestor of (or equal to) directory dvp?  Walks ".."
- * from dvp up to the root of their file system.
+ * from dvp up to the root of their file system.  A walk that cannot end
+ * there (".." naming the directory itself or something not a directory,
+ * or a chain deeper than ANCESTOR_MAXDEPTH, which on a corrupt file
+ * system is a loop) fails closed with EIO: answering "no" would let a
+ * rename move a directory under itself.
  */
+#define ANCESTOR_MAXDEPTH	4096
+
 static int
 is_ancestor(struct vnode *vp, struct vnode *dvp, bool *resultp)
 {
 	struct vnode *cur = dvp, *up;
+	const char *why = NULL;
 	int error = 0, depth = 0;
 
 	vref(cur);
@@ -1119,16 +1135,28 @@ is_ancestor(struct vnode *vp, struct vnode *dvp, bool *resultp)
 			*resultp = true;
 			break;
 		}
-		if ((cur->v_vflag & VV_ROOT) || ++depth > 4096)
+		if (cur->v_vflag & VV_ROOT)
 			break;
+		if (++depth > ANCESTOR_MAXDEPTH) {
+			why = "is deeper than the limit or loops";
+			break;
+		}
 		if ((error = VOP_LOOKUP(cur, "..", 2, &up)) != 0)
 			break;
-		if (up == cur) {
+		if (up == cur || up->v_type != VDIR) {
+			why = up == cur ? "names a directory itself" :
+			    "names something not a directory";
 			vrele(up);
 			break;
 		}
 		vrele(cur);
 		cur = up;
+	}
+	if (why != NULL) {
+		kprintf("vfs: rename: the \"..\" chain above directory %llu "
+		    "%s (corrupt file system?)\n",
+		    (unsigned long long)cur->v_key, why);
+		error = EIO;
 	}
 	vrele(cur);
 	return error;

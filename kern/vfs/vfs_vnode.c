@@ -94,6 +94,13 @@ vcache_count(void)
 	return vc.count;
 }
 
+/* Bytes the hash table has grown by: kept, though no vnode needs them. */
+uint64_t
+vcache_idlebytes(void)
+{
+	return (uint64_t)(vc.nbuckets - VCACHE_MINBUCKETS) * sizeof(*vc.hash);
+}
+
 /* Double the hash table when chains get long; failure is harmless. */
 static void
 vcache_grow(void)
@@ -224,6 +231,8 @@ vref(struct vnode *vp)
 void
 vrele(struct vnode *vp)
 {
+	int error;
+
 	KASSERTMSG(vp->v_usecount > 0, "vrele: vnode %p not referenced",
 	    (void *)vp);
 	if (--vp->v_usecount > 0)
@@ -233,9 +242,15 @@ vrele(struct vnode *vp)
 		kmem_free(vp, sizeof(*vp));
 		return;
 	}
-	/* VOP_INACTIVE may take and drop references of its own. */
+	/*
+	 * VOP_INACTIVE may take and drop references of its own.  What it
+	 * fails to do (free an unlinked file's blocks) has no caller to be
+	 * told: the mount is damaged, and its unmount reports it, so the
+	 * command does not succeed.
+	 */
 	vp->v_usecount = 1;
-	(void)VOP_INACTIVE(vp);
+	if ((error = VOP_INACTIVE(vp)) != 0 && vp->v_mount != NULL)
+		vfs_damaged(vp->v_mount);
 	if (--vp->v_usecount > 0)
 		return;
 	if (vp->v_vflag & VV_NOCACHE) {

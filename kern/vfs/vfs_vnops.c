@@ -1,8 +1,9 @@
 /*
  * vfs_vnops.c: helpers shared by the VFS and the file systems: uio
  * copying, directory record output, type conversions, mount option
- * checks, the typed default vnode operations, and the operations of a
- * dead vnode (one whose file system was forcibly unmounted under it).
+ * checks, SEEK_DATA and SEEK_HOLE over the block map, the typed default
+ * vnode operations, and the operations of a dead vnode (one whose file
+ * system was forcibly unmounted under it).
  */
 #include "../sys/param.h"
 #include "../sys/genfs.h"
@@ -192,6 +193,67 @@ vaccess(const struct vattr *va, int mode, const struct kauth_cred *cred)
 	else
 		bits = va->va_mode & 7;
 	return ((mode_t)mode & ~bits) == 0 ? 0 : EACCES;
+}
+
+/* Block map calls one SEEK_DATA or SEEK_HOLE may make before it gives up. */
+#define SEEKHOLE_MAXMAP	(1 << 16)
+
+/*
+ * SEEK_DATA (hole false) or SEEK_HOLE (hole true) from off in regular
+ * file vp: the first byte at or after off that is data, or that is in a
+ * hole (the end of file counts as a hole), through VOP_BMAP, which skips
+ * a whole run of holes or contiguous blocks per call.  ENXIO when off is
+ * not inside the file, or for SEEK_DATA when only holes follow.
+ *
+ * A file system without a block map (EOPNOTSUPP), a node that is not a
+ * regular file, or a map that gets too long to follow (a corrupt file of
+ * a few terabytes of one-block runs) is all data from where the walk is:
+ * reporting data for a hole is allowed, since reading it gives zeros.
+ * Blocks past what the map can address (EFBIG) are holes.
+ */
+int
+vn_seekhole(struct vnode *vp, off_t off, bool hole, off_t *resp)
+{
+	struct vattr va;
+	daddr_t lbn, last, pbn;
+	off_t bpos = off;
+	int error, run, shift, n;
+
+	if ((error = VOP_GETATTR(vp, &va)) != 0)
+		return error;
+	if (off < 0 || off >= va.va_size)
+		return ENXIO;
+	if (vp->v_type != VREG || vp->v_mount == NULL)
+		goto alldata;
+	shift = vp->v_mount->mnt_bshift;
+	if (shift < 9 || shift > 30)
+		goto alldata;
+	last = (va.va_size - 1) >> shift;
+	for (lbn = off >> shift, n = 0; lbn <= last; n++) {
+		bpos = (off_t)lbn << shift;
+		if (n == SEEKHOLE_MAXMAP)
+			goto alldata;
+		error = VOP_BMAP(vp, lbn, &pbn, &run);
+		if (error == EOPNOTSUPP)
+			goto alldata;
+		if (error == EFBIG)
+			break;		/* unaddressable: holes */
+		if (error != 0)
+			return error;
+		if ((pbn == BMAP_HOLE) == hole) {
+			*resp = MAX(off, bpos);
+			return 0;
+		}
+		lbn += (daddr_t)MAX(run, 0) + 1;
+	}
+	if (!hole)
+		return ENXIO;
+	*resp = lbn <= last ? MAX(off, bpos) : va.va_size;
+	return 0;
+alldata:
+	off = MAX(off, bpos);
+	*resp = hole ? va.va_size : off;
+	return 0;
 }
 
 /* Typed defaults (see genfs.h). */

@@ -352,8 +352,122 @@ planted_links_body() {
 	atf_check -s exit:0 -o inline:"f\n" ls victim
 }
 
+# host_holes: skip unless the host's file system keeps holes.
+host_holes() {
+	truncate -s 64m holes.probe
+	[ "$(stat -c %b holes.probe)" -lt 64 ] ||
+	    atf_skip "the host file system does not keep holes"
+	rm -f holes.probe
+}
+
+atf_test_case sparse_huge
+sparse_huge_head() {
+	atf_set "descr" "a 20 GiB sparse file comes out of the image " \
+	    "(SEEK_DATA, SEEK_HOLE) as a sparse host file with the same data"
+	atf_set "require.progs" "makefs"
+}
+sparse_huge_body() {
+	h_init
+	host_holes
+	mkempty img 16m 100
+	truncate -s 20G big
+	printf 'middle' | dd of=big bs=1 seek=7516192768 conv=notrunc \
+	    2>/dev/null
+	printf 'end' | dd of=big bs=1 seek=21474836477 conv=notrunc \
+	    2>/dev/null
+	atf_check -s exit:0 -o empty -e empty fsu_put img big /big
+	mkdir out
+	atf_check -s exit:0 -o empty -e empty fsu_get img /big out
+	atf_check -s exit:0 -o inline:"21474836480\n" stat -c %s out/big
+	blocks=$(stat -c %b out/big)
+	[ "$blocks" -lt 1024 ] || atf_fail "the copy holds $blocks blocks"
+	atf_check -s exit:0 -o inline:"middle" dd if=out/big bs=1 \
+	    skip=7516192768 count=6 status=none
+	atf_check -s exit:0 -o inline:"end" dd if=out/big bs=1 \
+	    skip=21474836477 count=3 status=none
+	# Zeros around them.
+	atf_check -s exit:0 -o inline:"0\n" sh -c "dd if=out/big bs=1 \
+	    skip=7516192752 count=16 status=none | tr -d '\\000' | wc -c"
+	atf_check -s exit:0 -o inline:"0\n" sh -c "dd if=out/big bs=1 \
+	    skip=21474836400 count=77 status=none | tr -d '\\000' | wc -c"
+	check_img
+}
+
+atf_test_case sparse_same
+sparse_same_head() {
+	atf_set "descr" "sparse files of UFS1 and UFS2 images come back " \
+	    "byte for byte and sparse; fsu_cat prints the same bytes"
+	atf_set "require.progs" "makefs cmp"
+}
+sparse_same_body() {
+	h_init
+	host_holes
+	mkdir -p empty.d
+	for v in 1 2; do
+		atf_check -s exit:0 -o ignore -e ignore makefs -t ffs -s 16m \
+		    -o version=$v,bsize=4096,fsize=512 img$v empty.d
+		rm -f s
+		truncate -s 40m s
+		for off in 0 5000 49152 300000 5000000 41943039; do
+			printf "data at $off" | dd of=s bs=1 seek=$off \
+			    conv=notrunc 2>/dev/null
+		done
+		truncate -s 48m s
+		atf_check -s exit:0 -o empty -e empty fsu_put img$v s /s
+		rm -rf out
+		mkdir out
+		atf_check -s exit:0 -o empty -e empty fsu_get img$v /s out
+		atf_check -s exit:0 -o empty -e empty cmp s out/s
+		blocks=$(stat -c %b out/s)
+		[ "$blocks" -lt 2000 ] ||
+		    atf_fail "UFS$v: the copy holds $blocks blocks"
+		fsu_cat img$v /s >cat.out || atf_fail "fsu_cat failed"
+		atf_check -s exit:0 -o empty -e empty cmp s cat.out
+		check_img img$v
+	done
+}
+
+atf_test_case huge_blocks
+huge_blocks_head() {
+	atf_set "descr" "an inode whose block count is near 2^64 (corrupt) " \
+	    "is copied whole, with no arithmetic overflow (UBSan)"
+	atf_set "require.progs" "makefs python3"
+}
+huge_blocks_body() {
+	h_init
+	mkdir src
+	seq 1 3000 >src/file
+	mkimg img src
+	ino=$(fsu_ls img -i / | awk '$2 == "file" { print $1 }')
+	[ -n "$ino" ] || atf_fail "no inode number"
+	# di_blocks (UFS2: offset 24 of the 256-byte inode) = 2^64 - 2.
+	python3 - img "$ino" <<'EOF' || atf_fail "patch"
+import struct, sys
+img, ino = sys.argv[1], int(sys.argv[2])
+data = bytearray(open(img, "rb").read())
+sb = [o for o in (65536, 8192)
+      if struct.unpack_from("<i", data, o + 1372)[0] == 0x19540119][0]
+iblkno, = struct.unpack_from("<i", data, sb + 16)
+fsize, = struct.unpack_from("<i", data, sb + 52)
+ipg, fpg = struct.unpack_from("<ii", data, sb + 184)
+off = ((ino // ipg) * fpg + iblkno) * fsize + (ino % ipg) * 256
+struct.pack_into("<Q", data, off + 24, 2**64 - 2)
+open(img, "wb").write(data)
+EOF
+	atf_check -s exit:0 -o match:"^[0-9]+ file$" fsu_ls img -s /
+	mkdir out
+	atf_check -s exit:0 -o empty -e empty fsu_get img /file out
+	seq 1 3000 >expect
+	atf_check -s exit:0 -o empty -e empty cmp expect out/file
+	atf_check -s exit:0 -o empty -e empty fsu_cp img /file /copy
+	atf_check -s exit:0 -o file:expect fsu_cat img /copy
+}
+
 atf_init_test_cases() {
 	atf_add_test_case round_trip
+	atf_add_test_case sparse_huge
+	atf_add_test_case sparse_same
+	atf_add_test_case huge_blocks
 	atf_add_test_case deep
 	atf_add_test_case operands
 	atf_add_test_case replace

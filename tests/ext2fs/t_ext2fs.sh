@@ -500,12 +500,18 @@ inline_data_body() {
 	echo small >tree/small
 	echo in >tree/d/in
 	ln -s small tree/l
+	# Past the 60 bytes of i_block: the rest is in "system.data".
+	ln -s "$(printf '%063d' 5)" tree/l63
 	mke2 img 16M -t ext4 -O inline_data -d tree
 	atf_check -s exit:0 -o match:'Flags: 0x10000000' -e ignore \
 	    debugfs -R "stat /small" img
 	atf_check -s exit:0 -o inline:"small\n" fsu_cat img /small
 	atf_check -s exit:0 -o inline:"in\n" fsu_cat img /d/in
 	atf_check -s exit:0 -o inline:"small\n" h_attr img /l target
+	atf_check -s exit:0 -o match:'Flags: 0x10000000' -e ignore \
+	    debugfs -R "stat /l63" img
+	atf_check -s exit:0 -o inline:"$(printf '%063d' 5)\n" h_attr img \
+	    /l63 target
 	echo more >more
 	atf_check -s exit:1 -e match:'inline' fsu_write img -a /small <more
 	atf_check -s exit:1 -e match:'inline' fsu_mkdir img /d/sub

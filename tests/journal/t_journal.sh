@@ -8,7 +8,7 @@
 # through the journal) and then a writer (h_snap -w, which recovers) must
 # see exactly the state before the command or the state after it (names,
 # types, modes, owners, sizes, times and contents), and the image must
-# pass the independent checker ffs_check.py.  FSU_BLKFAIL_AT=N fails the
+# pass the independent checker ffs_check.py.  FSU_BLKFAIL_NTH=N fails the
 # Nth block request with EIO the same way: a command that fails leaves
 # the state before it.  SOURCE_DATE_EPOCH makes the times of a run and of
 # the reference run the same.
@@ -19,7 +19,7 @@ h_init() {
 	SOURCE_DATE_EPOCH=1700000000
 	LC_ALL=C
 	export PATH SOURCE_DATE_EPOCH LC_ALL
-	unset FSU_JOURNAL FSU_CRASH_AFTER FSU_BLKFAIL_AT RUMP_BLKFAIL \
+	unset FSU_JOURNAL FSU_CRASH_AFTER FSU_BLKFAIL_NTH RUMP_BLKFAIL \
 	    FSU_DEVICE FSU_TYPE FSU_MNTOPTS
 	umask 022
 	if [ -z "${FFS_CHECK:-}" ] || [ ! -f "$FFS_CHECK" ]; then
@@ -290,7 +290,7 @@ eio_loop() {
 	while :; do
 		cp "$_base" img
 		rm -f img.fsu-journal
-		FSU_BLKFAIL_AT=$_n $_fn img >/dev/null 2>run.err
+		FSU_BLKFAIL_NTH=$_n $_fn img >/dev/null 2>run.err
 		_rv=$?
 		snap img >s.snap
 		if ! grep -q 'injected I/O error' run.err; then

@@ -52,7 +52,7 @@ env_clear(void)
 {
 	unsetenv("FSU_JOURNAL");
 	unsetenv("FSU_CRASH_AFTER");
-	unsetenv("FSU_BLKFAIL_AT");
+	unsetenv("FSU_BLKFAIL_NTH");
 	unsetenv("RUMP_BLKFAIL");
 }
 
@@ -246,16 +246,44 @@ ATF_TC_BODY(overlay_commit, tc)
 	kern_halt();
 }
 
+/* Write len bytes of pattern seed at off, BLK_BULK or not. */
+static void
+write_at(struct blkdev *bd, uint64_t off, size_t len, uint64_t seed,
+    bool bulk)
+{
+	static uint8_t buf[65536];
+	struct kiovec iov;
+	size_t done;
+
+	h_fill(buf, len, seed, off);
+	iov.iov_base = buf;
+	iov.iov_len = len;
+	ATF_REQUIRE_EQ(blk_rw(bd, BLK_WRITE | (bulk ? BLK_BULK : 0), off,
+	    &iov, 1, &done), 0);
+	ATF_REQUIRE_EQ(done, len);
+}
+
+/* Does the host file hold pattern seed at [off, off + len)? */
+static bool
+host_has(int fd, uint64_t off, size_t len, uint64_t seed)
+{
+	static uint8_t buf[65536];
+
+	ATF_REQUIRE_EQ(pread(fd, buf, len, (off_t)off), (ssize_t)len);
+	return h_check(buf, len, seed, off) == -1;
+}
+
 ATF_TC(ordered);
 ATF_TC_HEAD(ordered, tc)
 {
-	atf_tc_set_md_var(tc, "descr", "ordered mode: a write into blocks "
-	    "allocated in the transaction goes to the image at once, unless "
-	    "they were freed in it or their unit is journaled already");
+	atf_tc_set_md_var(tc, "descr", "ordered mode: a large write into "
+	    "blocks allocated in the transaction goes to the image at once, "
+	    "and every such write after it; not if they were freed in it or "
+	    "their unit is journaled already");
 }
 ATF_TC_BODY(ordered, tc)
 {
-	static uint8_t buf[16384], host[16384];
+	static uint8_t buf[4096];
 	struct blkdev *bd;
 	struct jrnl *j;
 	size_t done;
@@ -268,43 +296,76 @@ ATF_TC_BODY(ordered, tc)
 	ATF_REQUIRE_EQ(jrnl_open(bd, JRNL_ON | JRNL_ORDERED, &j), 0);
 	fd = open(IMG, O_RDONLY);
 	ATF_REQUIRE(fd != -1);
-	/* Fresh: straight to the image. */
-	blk_txn_alloc(bd, 65536, 16384);
-	h_fill(buf, 16384, NEW, 65536);
-	ATF_REQUIRE_EQ(blk_write(bd, 65536, buf, 16384, 0, &done), 0);
-	ATF_REQUIRE_EQ(pread(fd, host, 16384, 65536), 16384);
-	ATF_REQUIRE_EQ(h_check(host, 16384, NEW, 65536), -1);
+	/* Fresh but small, and nothing went to the image yet: journaled. */
+	blk_txn_alloc(bd, 65536, 65536);
+	write_at(bd, 65536, 4096, NEW, false);
+	ATF_REQUIRE(host_has(fd, 65536, 4096, OLD));
+	/* Fresh and large: straight to the image. */
+	write_at(bd, 69632, 12288, NEW, true);
+	ATF_REQUIRE(host_has(fd, 69632, 12288, NEW));
+	/* Now small ones too. */
+	write_at(bd, 81920, 4096, NEW, false);
+	ATF_REQUIRE(host_has(fd, 81920, 4096, NEW));
 	/* Partly outside the fresh range: journaled. */
-	h_fill(buf, 8192, NEW, 81920 - 4096);
-	ATF_REQUIRE_EQ(blk_write(bd, 81920 - 4096, buf, 8192, 0, &done), 0);
-	ATF_REQUIRE_EQ(pread(fd, host, 4096, 81920), 4096);
-	ATF_REQUIRE_EQ(h_check(host, 4096, OLD, 81920), -1);
+	write_at(bd, 126976, 8192, NEW, true);
+	ATF_REQUIRE(host_has(fd, 126976, 8192, OLD));
 	/* Its first unit is journaled now: that one is no longer direct. */
-	h_fill(buf, 4096, 3, 77824);
-	ATF_REQUIRE_EQ(blk_write(bd, 77824, buf, 4096, 0, &done), 0);
-	ATF_REQUIRE_EQ(pread(fd, host, 4096, 77824), 4096);
-	ATF_REQUIRE_EQ(h_check(host, 4096, NEW, 77824), -1);
+	write_at(bd, 126976, 4096, 3, true);
+	ATF_REQUIRE(host_has(fd, 126976, 4096, OLD));
 	/* Freed and allocated again in the transaction: journaled. */
-	blk_txn_alloc(bd, 131072, 8192);
-	blk_txn_free(bd, 131072, 4096);
-	blk_txn_alloc(bd, 131072, 4096);
-	h_fill(buf, 4096, NEW, 135168);
-	ATF_REQUIRE_EQ(blk_write(bd, 135168, buf, 4096, 0, &done), 0);
-	ATF_REQUIRE_EQ(pread(fd, host, 4096, 135168), 4096);
-	ATF_REQUIRE_EQ(h_check(host, 4096, NEW, 135168), -1);
-	h_fill(buf, 4096, NEW, 131072);
-	ATF_REQUIRE_EQ(blk_write(bd, 131072, buf, 4096, 0, &done), 0);
-	ATF_REQUIRE_EQ(pread(fd, host, 4096, 131072), 4096);
-	ATF_REQUIRE_EQ(h_check(host, 4096, OLD, 131072), -1);
+	blk_txn_alloc(bd, 196608, 8192);
+	blk_txn_free(bd, 196608, 4096);
+	blk_txn_alloc(bd, 196608, 4096);
+	write_at(bd, 200704, 4096, NEW, true);
+	ATF_REQUIRE(host_has(fd, 200704, 4096, NEW));
+	write_at(bd, 196608, 4096, NEW, true);
+	ATF_REQUIRE(host_has(fd, 196608, 4096, OLD));
 	/* Reads see all of it; the commit applies the rest. */
-	ATF_REQUIRE_EQ(blk_read(bd, 77824, buf, 4096, &done), 0);
-	ATF_REQUIRE_EQ(h_check(buf, 4096, 3, 77824), -1);
+	ATF_REQUIRE_EQ(blk_read(bd, 126976, buf, 4096, &done), 0);
+	ATF_REQUIRE_EQ(h_check(buf, 4096, 3, 126976), -1);
 	ATF_REQUIRE_EQ(jrnl_close(j, false), 0);
 	ATF_REQUIRE_EQ(blk_detach(bd), 0);
-	ATF_REQUIRE_EQ(pread(fd, host, 4096, 77824), 4096);
-	ATF_REQUIRE_EQ(h_check(host, 4096, 3, 77824), -1);
-	ATF_REQUIRE_EQ(pread(fd, host, 8192, 131072), 8192);
-	ATF_REQUIRE_EQ(h_check(host, 8192, NEW, 131072), -1);
+	ATF_REQUIRE(host_has(fd, 65536, 4096, NEW));
+	ATF_REQUIRE(host_has(fd, 126976, 4096, 3));
+	ATF_REQUIRE(host_has(fd, 131072, 4096, NEW));
+	ATF_REQUIRE(host_has(fd, 196608, 8192, NEW));
+	close(fd);
+	kern_halt();
+}
+
+ATF_TC(ordered_small);
+ATF_TC_HEAD(ordered_small, tc)
+{
+	atf_tc_set_md_var(tc, "descr", "ordered mode: small writes into "
+	    "new blocks are journaled until 256 KiB of them were, then go to "
+	    "the image");
+}
+ATF_TC_BODY(ordered_small, tc)
+{
+	struct blkdev *bd;
+	struct jrnl *j;
+	uint64_t off;
+	int fd, journaled = 0;
+
+	env_clear();
+	mkimg(IMG, OLD);
+	ATF_REQUIRE_EQ(kern_boot(), 0);
+	bd = attach(0);
+	ATF_REQUIRE_EQ(jrnl_open(bd, JRNL_ON | JRNL_ORDERED, &j), 0);
+	fd = open(IMG, O_RDONLY);
+	ATF_REQUIRE(fd != -1);
+	blk_txn_alloc(bd, 0, IMGSIZE);
+	for (off = 0; off < 512 * 1024; off += 8192) {
+		write_at(bd, off, 8192, NEW, false);
+		if (host_has(fd, off, 8192, OLD))
+			journaled++;
+		else
+			ATF_REQUIRE(host_has(fd, off, 8192, NEW));
+	}
+	ATF_REQUIRE_EQ_MSG(journaled, 256 / 8, "%d journaled", journaled);
+	ATF_REQUIRE_EQ(jrnl_close(j, false), 0);
+	ATF_REQUIRE_EQ(blk_detach(bd), 0);
+	ATF_REQUIRE(host_has(fd, 0, 65536, NEW));
 	close(fd);
 	kern_halt();
 }
@@ -531,7 +592,7 @@ ATF_TC_BODY(eio_every_request, tc)
 	for (n = 1;; n++) {
 		mkimg(IMG, OLD);
 		snprintf(v, sizeof(v), "%d", n);
-		setenv("FSU_BLKFAIL_AT", v, 1);
+		setenv("FSU_BLKFAIL_NTH", v, 1);
 		ATF_REQUIRE_EQ(kern_boot(), 0);
 		bd = attach(0);
 		ATF_REQUIRE_EQ(jrnl_open(bd, JRNL_ON, &j), 0);
@@ -545,7 +606,7 @@ ATF_TC_BODY(eio_every_request, tc)
 		error = jrnl_close(j, failed != 0);
 		ATF_REQUIRE_EQ(blk_detach(bd), 0);
 		kern_halt();
-		unsetenv("FSU_BLKFAIL_AT");
+		unsetenv("FSU_BLKFAIL_NTH");
 		if (!failed && error == 0) {
 			check_host(NWRITES);
 			break;
@@ -561,6 +622,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, overlay_abort);
 	ATF_TP_ADD_TC(tp, overlay_commit);
 	ATF_TP_ADD_TC(tp, ordered);
+	ATF_TP_ADD_TC(tp, ordered_small);
 	ATF_TP_ADD_TC(tp, crash_every_write);
 	ATF_TP_ADD_TC(tp, readonly_view);
 	ATF_TP_ADD_TC(tp, foreign);

@@ -179,6 +179,9 @@ ext2fs_bmap(struct vnode *vp, daddr_t lbn, daddr_t *pbnp, int *runp)
 
 	if (lbn < 0)
 		return EINVAL;
+	/* Inline data: no blocks to map, all data (for SEEK_DATA/HOLE). */
+	if (e2_isinline(ip))
+		return EOPNOTSUPP;
 	if ((error = ext2fs_bmap_lbn(ip, (uint64_t)lbn, &blk,
 	    runp != NULL ? &run : NULL)) != 0)
 		return error;

@@ -219,11 +219,17 @@ ext2fs_readlink(struct vnode *vp, struct uio *uio)
 	if (e2_isinline(ip)) {
 		if ((error = ext2fs_inline_get(ip, &p1, &n1, &p2, &n2)) != 0)
 			return error;
-		if (ip->i_size > n1)
+		/* Over 60 bytes: the rest is in "system.data". */
+		if (ip->i_size > (uint64_t)n1 + n2)
 			return ext2fs_inode_bad(ip->i_ump, ip->i_number,
-			    "long inline symbolic link");
-		return uiomove((void *)(uintptr_t)p1, (size_t)ip->i_size,
-		    uio);
+			    "inline symbolic link longer than its data");
+		if (ip->i_size <= n1)
+			return uiomove((void *)(uintptr_t)p1,
+			    (size_t)ip->i_size, uio);
+		if ((error = uiomove((void *)(uintptr_t)p1, n1, uio)) != 0)
+			return error;
+		return uiomove((void *)(uintptr_t)p2,
+		    (size_t)ip->i_size - n1, uio);
 	}
 	if (!symlink_isfast(ip))
 		return readlink_slow(ip, uio);

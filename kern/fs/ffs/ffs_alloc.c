@@ -4,7 +4,9 @@
  *
  * A cylinder group's header and maps are read through the buffer cache
  * (cg_get), changed in place and written back as a delayed write
- * (cg_put).  The header is decoded into host byte order for the duration;
+ * (cg_put).  Nothing in a group is trusted before it is checked: its
+ * header at every read, its maps against its counts the first time a
+ * mount uses it (cg_verify); a bad group is EIO naming it.  The header is decoded into host byte order for the duration;
  * the maps are byte arrays and need no conversion, except the cluster
  * summary, which is an array of 32-bit counts read and written in the
  * disk's byte order.
@@ -66,37 +68,21 @@ cgdmin(const struct fs *fs, uint32_t c)
 static int
 alloc_bad(struct ufsmount *ump, uint32_t c, const char *what)
 {
-	kprintf("ffs: %s: cylinder group %u: %s\n", ump->um_devname, c, what);
-	return EIO;
+	return ffs_corrupt(ump, "cylinder group %u: %s", c, what);
 }
 
-/* Do the maps the header points at fit in the cg block? */
-static bool
-cg_layout_ok(const struct fs *fs, const struct cg *cg)
-{
-	int64_t size = fs->fs_cgsize;
+static int cg_verify(struct ufsmount *, struct cgref *);
 
-	if (cg->cg_iusedoff < (int32_t)sizeof(struct cg) ||
-	    cg->cg_iusedoff + howmany(fs->fs_ipg, 8) > size ||
-	    cg->cg_freeoff < (int32_t)sizeof(struct cg) ||
-	    cg->cg_freeoff + howmany(fs->fs_fpg, 8) > size)
-		return false;
-	if (fs->fs_contigsumsize <= 0)
-		return true;
-	return cg->cg_clustersumoff >= (int32_t)sizeof(struct cg) &&
-	    cg->cg_clustersumoff + 4 * (fs->fs_contigsumsize + 1) <= size &&
-	    cg->cg_clusteroff >= (int32_t)sizeof(struct cg) &&
-	    cg->cg_clusteroff + howmany(fs->fs_fpg / fs->fs_frag, 8) <= size &&
-	    cg->cg_nclusterblks >= 0 &&
-	    cg->cg_nclusterblks <= fs->fs_fpg / fs->fs_frag;
-}
-
-/* Read and check cylinder group c; hold it in *cr. */
+/*
+ * Read and check cylinder group c; hold it in *cr.  The header and the
+ * places of the maps are checked at every read; the first time a group is
+ * used in this mount, its maps are also checked against its counts
+ * (cg_verify), so that allocation and freeing can trust all of it.
+ */
 static int
 cg_get(struct ufsmount *ump, uint32_t c, struct cgref *cr)
 {
 	struct fs *fs = ump->um_fs;
-	uint8_t *p;
 	int error;
 
 	if (c >= (uint32_t)fs->fs_ncg)
@@ -106,23 +92,13 @@ cg_get(struct ufsmount *ump, uint32_t c, struct cgref *cr)
 	    &cr->cr_bp);
 	if (error != 0)
 		return error;
-	p = cr->cr_bp->b_data;
-	memcpy(&cr->cr_cg, p, sizeof(cr->cr_cg));
+	memcpy(&cr->cr_cg, cr->cr_bp->b_data, sizeof(cr->cr_cg));
 	if (ump->um_swap)
 		ffs_cg_swap(&cr->cr_cg);
 	cr->cr_cgx = c;
-	if (cr->cr_cg.cg_magic != CG_MAGIC || cr->cr_cg.cg_cgx != (int32_t)c ||
-	    cr->cr_cg.cg_ndblk <= 0 || cr->cr_cg.cg_ndblk > fs->fs_fpg ||
-	    !cg_layout_ok(fs, &cr->cr_cg)) {
+	if ((error = cg_verify(ump, cr)) != 0)
 		brelse(cr->cr_bp, BC_INVAL);
-		return alloc_bad(ump, c, "bad cylinder group header");
-	}
-	cr->cr_inosused = p + cr->cr_cg.cg_iusedoff;
-	cr->cr_blksfree = p + cr->cr_cg.cg_freeoff;
-	cr->cr_clustersfree = fs->fs_contigsumsize > 0 ?
-	    p + cr->cr_cg.cg_clusteroff : NULL;
-	cr->cr_clustersum = p + cr->cr_cg.cg_clustersumoff;
-	return 0;
+	return error;
 }
 
 /* Release a held group, writing it back (later) if it changed. */
@@ -265,6 +241,208 @@ cluster_acct(struct ufsmount *ump, struct cgref *cr, int64_t blkno, int cnt)
 		clsum_add(ump, cr, back, -cnt);
 	if (fwd > 0)
 		clsum_add(ump, cr, fwd, -cnt);
+}
+
+/*
+ * Checking a group.  Everything is computed in 64 bits: the offsets in
+ * the header are 32-bit values from the disk.
+ */
+
+/* Is [off, off + len) a place inside the group block, past the header? */
+static bool
+cg_area_ok(const struct fs *fs, int64_t off, int64_t len)
+{
+	return off >= (int64_t)sizeof(struct cg) && off <= fs->fs_cgsize &&
+	    len >= 0 && len <= fs->fs_cgsize - off;
+}
+
+static bool
+areas_overlap(int64_t a, int64_t alen, int64_t b, int64_t blen)
+{
+	return alen > 0 && blen > 0 && a < b + blen && b < a + alen;
+}
+
+/*
+ * The header of group cr: its number, size and inode count, and the maps
+ * it points at, each inside the group block and apart from the others.
+ * Sets the map pointers of cr.  NULL, or what is wrong.
+ */
+static const char *
+cg_check_header(const struct ufsmount *ump, struct cgref *cr)
+{
+	const struct fs *fs = ump->um_fs;
+	const struct cg *cg = &cr->cr_cg;
+	int64_t ndblk, nblk = (int64_t)fs->fs_fpg >> fs->fs_fragshift;
+	int64_t off[4], len[4], end = 0;
+	uint8_t *p = cr->cr_bp->b_data;
+	int i, j, n = 2;
+
+	ndblk = MIN((int64_t)fs->fs_fpg,
+	    fs->fs_size - ffs_cgbase(fs, cr->cr_cgx));
+	if (cg->cg_magic != CG_MAGIC)
+		return "bad magic number";
+	if (cg->cg_cgx != (int32_t)cr->cr_cgx)
+		return "header of another group";
+	if (cg->cg_ndblk != ndblk)
+		return "wrong number of fragments";
+	if (ump->um_ufs2 ? cg->cg_niblk != fs->fs_ipg :
+	    (uint16_t)cg->cg_old_niblk != (uint16_t)fs->fs_ipg)
+		return "wrong number of inodes";
+	if (ump->um_ufs2 && (cg->cg_initediblk < 0 ||
+	    cg->cg_initediblk > fs->fs_ipg))
+		return "bad count of initialised inodes";
+	if (!ump->um_ufs2 && (!cg_area_ok(fs, cg->cg_old_btotoff, 0) ||
+	    !cg_area_ok(fs, cg->cg_old_boff, 0)) &&
+	    (cg->cg_old_btotoff != 0 || cg->cg_old_boff != 0))
+		return "rotational tables outside the group block";
+	off[0] = cg->cg_iusedoff;
+	len[0] = howmany((int64_t)fs->fs_ipg, 8);
+	off[1] = cg->cg_freeoff;
+	len[1] = howmany((int64_t)fs->fs_fpg, 8);
+	if (fs->fs_contigsumsize > 0) {
+		/* Entry 0 of the cluster summary is never used. */
+		off[2] = (int64_t)cg->cg_clustersumoff + 4;
+		len[2] = 4 * (int64_t)fs->fs_contigsumsize;
+		off[3] = cg->cg_clusteroff;
+		len[3] = howmany(nblk, 8);
+		n = 4;
+		if (cg->cg_nclusterblks != ndblk >> fs->fs_fragshift)
+			return "wrong number of cluster map blocks";
+	}
+	for (i = 0; i < n; i++) {
+		if (!cg_area_ok(fs, off[i], len[i]))
+			return "maps outside the group block";
+		for (j = 0; j < i; j++)
+			if (areas_overlap(off[i], len[i], off[j], len[j]))
+				return "maps overlap";
+		end = MAX(end, off[i] + len[i]);
+	}
+	if (cg->cg_nextfreeoff < end || cg->cg_nextfreeoff > fs->fs_cgsize)
+		return "bad end of the maps";
+	cr->cr_inosused = p + off[0];
+	cr->cr_blksfree = p + off[1];
+	cr->cr_clustersfree = n == 4 ? p + off[3] : NULL;
+	cr->cr_clustersum = n == 4 ? p + cg->cg_clustersumoff : NULL;
+	return NULL;
+}
+
+/*
+ * Fragments of group cr that are metadata (the boot area and superblock
+ * in group 0, the backup superblock, the header and the inode table, the
+ * summary area) must not be free: the allocator would hand them out.
+ */
+static bool
+cg_meta_used(const struct ufsmount *ump, const struct cgref *cr)
+{
+	const struct fs *fs = ump->um_fs;
+	int64_t base = ffs_cgbase(fs, cr->cr_cgx), ndblk = cr->cr_cg.cg_ndblk;
+	int64_t lo[2], hi[2], f;
+	int i;
+
+	lo[0] = cr->cr_cgx == 0 ? 0 :
+	    ffs_cgstart(fs, cr->cr_cgx) + fs->fs_sblkno - base;
+	hi[0] = ffs_cgstart(fs, cr->cr_cgx) + fs->fs_dblkno - base;
+	lo[1] = fs->fs_csaddr - base;
+	hi[1] = lo[1] + howmany(fs->fs_cssize, fs->fs_fsize);
+	for (i = 0; i < 2; i++)
+		for (f = MAX(lo[i], 0); f < MIN(hi[i], ndblk); f++)
+			if (isset(cr->cr_blksfree, f))
+				return false;
+	return true;
+}
+
+/* Do the maps of group cr agree with its counts?  NULL, or what not. */
+static const char *
+cg_check_counts(const struct ufsmount *ump, const struct cgref *cr)
+{
+	const struct fs *fs = ump->um_fs;
+	const struct cg *cg = &cr->cr_cg;
+	const struct csum *cs = &ump->um_csp[cr->cr_cgx];
+	int64_t nbfree = 0, nffree = 0, nused = 0, frsum[MAXFRAG];
+	int64_t clsum[FS_MAXCONTIG + 1], b, run, i;
+	int k, n;
+
+	memset(frsum, 0, sizeof(frsum));
+	memset(clsum, 0, sizeof(clsum));
+	for (i = 0; i < fs->fs_ipg; i++)
+		nused += isset(cr->cr_inosused, i);
+	for (b = 0; b < cg->cg_ndblk; b += fs->fs_frag) {
+		if (blk_isfree(fs, cr, b)) {
+			nbfree++;
+			continue;
+		}
+		n = blk_nfrags(fs, cr, b);
+		for (k = 0, run = 0; k <= n; k++) {
+			if (k < n && isset(cr->cr_blksfree, b + k)) {
+				run++;
+				nffree++;
+			} else if (run > 0) {
+				frsum[run]++;
+				run = 0;
+			}
+		}
+	}
+	if (cg->cg_cs.cs_nbfree != nbfree || cg->cg_cs.cs_nffree != nffree)
+		return "free block or fragment count does not match its map";
+	if (cg->cg_cs.cs_nifree != fs->fs_ipg - nused)
+		return "free inode count does not match its map";
+	if (cg->cg_cs.cs_ndir < 0 || cg->cg_cs.cs_ndir > nused)
+		return "bad directory count";
+	for (k = 1; k < fs->fs_frag; k++)
+		if (cg->cg_frsum[k] != frsum[k])
+			return "fragment run counts do not match its map";
+	if (cs->cs_nbfree != cg->cg_cs.cs_nbfree ||
+	    cs->cs_nffree != cg->cg_cs.cs_nffree ||
+	    cs->cs_nifree != cg->cg_cs.cs_nifree ||
+	    cs->cs_ndir != cg->cg_cs.cs_ndir)
+		return "counts differ from the summary area";
+	if (!cg_meta_used(ump, cr))
+		return "metadata marked free in its map";
+	if (cr->cr_clustersfree == NULL)
+		return NULL;
+	for (b = 0, run = 0; b <= cg->cg_nclusterblks; b++) {
+		if (b < cg->cg_nclusterblks) {
+			if (isset(cr->cr_clustersfree, b) !=
+			    blk_isfree(fs, cr, b << fs->fs_fragshift))
+				return "cluster map does not match the "
+				    "fragment map";
+			if (isset(cr->cr_clustersfree, b)) {
+				run++;
+				continue;
+			}
+		}
+		if (run > 0)
+			clsum[MIN(run, fs->fs_contigsumsize)]++;
+		run = 0;
+	}
+	for (k = 1; k <= fs->fs_contigsumsize; k++)
+		if (clsum_get(ump, cr, k) != clsum[k])
+			return "cluster summary does not match the cluster map";
+	return NULL;
+}
+
+/*
+ * Check group cr as read: its header always, its maps against its counts
+ * the first time this mount uses it (um_cgstate).  A group refused once
+ * is refused again without a second message.
+ */
+static int
+cg_verify(struct ufsmount *ump, struct cgref *cr)
+{
+	uint8_t *state = &ump->um_cgstate[cr->cr_cgx];
+	const char *bad;
+
+	if (*state == CG_BAD)
+		return EIO;
+	if ((bad = cg_check_header(ump, cr)) == NULL &&
+	    *state == CG_UNCHECKED)
+		bad = cg_check_counts(ump, cr);
+	if (bad == NULL) {
+		*state = CG_CHECKED;
+		return 0;
+	}
+	*state = CG_BAD;
+	return alloc_bad(ump, cr->cr_cgx, bad);
 }
 
 /* Take the free block at group fragment bbase. */
@@ -552,8 +730,10 @@ ffs_realloccg(struct inode *ip, int64_t bprev, int64_t pref, int osize,
 
 /*
  * Free size bytes at fragment bno, held by ip (whose block count drops),
- * and forget any cached buffer there.  A block that is already free means
- * the file system is corrupt: EIO, nothing changed.
+ * and forget any cached buffer there.  A block that is metadata, outside
+ * the file system, already free, or in use right now (an indirect block
+ * that lists itself, being read while it is freed) means the file system
+ * is corrupt: EIO, nothing changed.
  */
 int
 ffs_blkfree(struct inode *ip, int64_t bno, int size)
@@ -567,18 +747,23 @@ ffs_blkfree(struct inode *ip, int64_t bno, int size)
 	int error;
 
 	if (!ffs_blkok(fs, bno, nfr))
-		return alloc_bad(ump, c, "freeing a block outside the fs");
+		return ffs_corrupt(ump, "inode %llu: freeing fragment %lld, "
+		    "outside the file system or in its metadata",
+		    (unsigned long long)ip->i_number, (long long)bno);
+	if (binuse(ump->um_devvp, ffs_fsbtodb(fs, bno), size))
+		return ffs_corrupt(ump, "inode %llu: freeing fragment %lld "
+		    "while it is in use (a block claimed twice)",
+		    (unsigned long long)ip->i_number, (long long)bno);
 	if ((error = cg_get(ump, c, &cr)) != 0)
 		return error;
 	for (i = 0; i < nfr; i++) {
 		if (b + i >= cr.cr_cg.cg_ndblk ||
 		    isset(cr.cr_blksfree, b + i)) {
 			cg_put(ump, &cr, false);
-			kprintf("ffs: %s: inode %llu: freeing free fragment "
-			    "%lld\n", ump->um_devname,
+			return ffs_corrupt(ump, "inode %llu: freeing free "
+			    "fragment %lld (a block claimed twice)",
 			    (unsigned long long)ip->i_number,
 			    (long long)(bno + i));
-			return EIO;
 		}
 	}
 	frag_acct(fs, &cr, bbase, -1);
@@ -745,9 +930,8 @@ ffs_vfree(struct ufsmount *ump, ino_t ino, mode_t mode)
 		return error;
 	if (!isset(cr.cr_inosused, idx)) {
 		cg_put(ump, &cr, false);
-		kprintf("ffs: %s: freeing free inode %llu\n", ump->um_devname,
+		return ffs_corrupt(ump, "freeing free inode %llu",
 		    (unsigned long long)ino);
-		return EIO;
 	}
 	clrbit(cr.cr_inosused, idx);
 	if (idx < (uint32_t)cr.cr_cg.cg_irotor)

@@ -70,6 +70,12 @@ grow_frags(struct inode *ip, daddr_t lbn, int osize, int nsize, int flags)
 	int64_t bprev = ffs_ip_db(ip, (int)lbn), bno;
 	int error;
 
+	if (!ffs_blkok(ip->i_fs, bprev, osize >> ip->i_fs->fs_fshift))
+		return ffs_corrupt(ip->i_ump, "inode %llu: data block %lld "
+		    "for logical block %lld is outside the file system or in "
+		    "its metadata", (unsigned long long)ip->i_number,
+		    (long long)bprev, (long long)lbn);
+
 	error = ffs_realloccg(ip, bprev, ffs_blkpref(ip, bprev - 1), osize,
 	    nsize, (flags & BA_METADATA) != 0, &bno);
 	if (error != 0)
@@ -201,7 +207,10 @@ balloc_indirect(struct inode *ip, daddr_t lbn, int flags)
 	}
 	for (;; level--) {
 		if (!ffs_blkok(fs, blk, fs->fs_frag))
-			return EIO;
+			return ffs_corrupt(ump, "inode %llu: indirect block "
+			    "%lld is outside the file system or in its "
+			    "metadata", (unsigned long long)ip->i_number,
+			    (long long)blk);
 		if ((error = bread(ump->um_devvp, ffs_fsbtodb(fs, blk),
 		    fs->fs_bsize, &bp)) != 0)
 			return error;

@@ -11,10 +11,10 @@
  * that points at itself or an ancestor is read as data pointers of the
  * next level and cannot make the walk loop.
  *
- * Every address is checked before use: an indirect block must be a whole
- * block inside the file system, a data block as many fragments as the
- * file needs there; 0 is a hole and anything else is corruption (EIO and
- * a console message).
+ * Every address is checked before use (ffs_blkok): an indirect block must
+ * be a whole block inside the file system, a data block as many fragments
+ * as the file needs there, and neither may be metadata; 0 is a hole and
+ * anything else is corruption (EIO and a console message).
  *
  * Runs.  The page cache reads a file in large extents when VOP_BMAP says
  * how many following blocks are contiguous on the device (or holes too),
@@ -37,11 +37,10 @@
 static int
 bmap_bad(struct inode *ip, const char *what, int64_t blk, daddr_t lbn)
 {
-	kprintf("ffs: %s: inode %llu: %s %lld for logical block %lld is "
-	    "outside the file system\n", ip->i_ump->um_devname,
+	return ffs_corrupt(ip->i_ump, "inode %llu: %s %lld for logical block "
+	    "%lld is outside the file system or in its metadata",
 	    (unsigned long long)ip->i_number, what, (long long)blk,
 	    (long long)lbn);
-	return EIO;
 }
 
 /* Check data block blk of logical block lbn. */

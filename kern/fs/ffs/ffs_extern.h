@@ -83,11 +83,13 @@ void	ffs_symlink_target(const struct inode *, char *);
 int	ffs_sb_magic(const void *, bool *, bool *);
 void	ffs_sb_normalize(struct fs *);
 int	ffs_sb_validate(const struct fs *, int64_t, uint64_t, char *, size_t);
+int	ffs_sb_validate_rw(const struct fs *, int64_t, char *, size_t);
 uint64_t ffs_maxfilesize(const struct fs *);
 int64_t	ffs_blksize(const struct fs *, uint64_t, daddr_t);
 bool	ffs_blkok(const struct fs *, int64_t, int64_t);
 uint32_t ffs_namehash(const char *, size_t);
 uint32_t ffs_newgen(uint64_t, uint32_t);
+int	ffs_corrupt(struct ufsmount *, const char *, ...) __printflike(2, 3);
 
 /* ffs_dirops.c */
 uint32_t ffs_chunk_free(const struct ufsmount *, const uint8_t *);

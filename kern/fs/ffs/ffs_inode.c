@@ -13,11 +13,13 @@
  * whiteout inode 1, below fs_ncg * fs_ipg); a free inode (mode 0) is
  * ENOENT; a mode of no known type, a file larger than the block map can
  * address, or a directory larger than 2 GiB (directory offsets are 32-bit)
- * is EIO with a console message.
+ * is EIO with a console message; so, on a read-write mount, is a link
+ * count below what any inode reached through a name must have.
  */
 #include "../../sys/param.h"
 #include "../../sys/buf.h"
 #include "../../sys/kmem.h"
+#include "../../sys/mount.h"
 #include "../../sys/systm.h"
 #include "../../sys/vnode.h"
 #include "dinode.h"
@@ -86,6 +88,14 @@ inode_check(struct inode *ip)
 		    "block map can address");
 	if (type == VDIR && ip->i_size > FFS_MAXDIRSIZE)
 		return inode_bad(ump, ip->i_number, "directory too large");
+	/*
+	 * Writing trusts the link count: the last link gone, the inode and
+	 * its blocks are freed.  An inode that a name leads to has a link;
+	 * a directory has two ("." and its name).  Reading does not care.
+	 */
+	if (!ump->um_rdonly && ip->i_nlink < (type == VDIR ? 2 : 1))
+		return ffs_corrupt(ump, "inode %llu: link count %d is too low",
+		    (unsigned long long)ip->i_number, ip->i_nlink);
 	return 0;
 }
 
@@ -270,8 +280,9 @@ ind_free(struct inode *ip, int level, int64_t blk)
 	int error = 0, e;
 
 	if (!ffs_blkok(fs, blk, fs->fs_frag))
-		return inode_bad(ump, ip->i_number, "indirect block outside "
-		    "the file system");
+		return ffs_corrupt(ump, "inode %llu: indirect block %lld is "
+		    "outside the file system or in its metadata",
+		    (unsigned long long)ip->i_number, (long long)blk);
 	/* Copy the pointers out: freeing invalidates the buffer. */
 	if ((kids = kmem_alloc(sz)) == NULL)
 		return ENOMEM;
@@ -321,8 +332,9 @@ ind_trunc(struct inode *ip, int level, int64_t blk, int64_t base,
 	for (l = 0; l < level; l++)
 		span *= (uint64_t)fs->fs_nindir;
 	if (!ffs_blkok(fs, blk, fs->fs_frag))
-		return inode_bad(ump, ip->i_number, "indirect block outside "
-		    "the file system");
+		return ffs_corrupt(ump, "inode %llu: indirect block %lld is "
+		    "outside the file system or in its metadata",
+		    (unsigned long long)ip->i_number, (long long)blk);
 	first = (uint32_t)((uint64_t)(lastlbn - base) / span);
 	if ((error = bread(ump->um_devvp, ffs_fsbtodb(fs, blk), fs->fs_bsize,
 	    &bp)) != 0)
@@ -426,5 +438,11 @@ ffs_truncate(struct inode *ip, uint64_t length)
 	if (error == 0 && lastlbn >= 0 && lastlbn < UFS_NDADDR)
 		error = trunc_lastfrags(ip, lastlbn, osize, length);
 	set_size(ip, length);
+	/*
+	 * Cut short, the file may keep blocks past its new end or end in
+	 * a hole: the file system needs fsck, and is not marked clean.
+	 */
+	if (error != 0 && ip->i_ump->um_mountp != NULL)
+		vfs_damaged(ip->i_ump->um_mountp);
 	return error;
 }

@@ -36,6 +36,22 @@ ip_dtype(const struct inode *ip)
 	return vtype_to_dt(vtype_from_mode(ip->i_mode));
 }
 
+/*
+ * Directory dp loses a subdirectory (whose ".." counted as one of its
+ * links): with ".", its name and that subdirectory it had at least three.
+ * Fewer means its link count is corrupt, and going on would drop it to
+ * the point where it is freed while still named.
+ */
+static int
+dir_losesub(struct inode *dp)
+{
+	if (dp->i_nlink >= 3)
+		return 0;
+	return ffs_corrupt(dp->i_ump, "directory %llu: link count %d is too "
+	    "low for a subdirectory", (unsigned long long)dp->i_number,
+	    dp->i_nlink);
+}
+
 /* May entries be added to or removed from directory dp? */
 static int
 dir_changeable(const struct inode *dp)
@@ -333,7 +349,8 @@ ffs_rmdir(struct vnode *dvp, struct vnode *vp, const char *name, size_t len)
 		return error;
 	if (!empty)
 		return ENOTEMPTY;
-	if ((error = ffs_dirremove(dp, name, len, ip->i_number)) != 0)
+	if ((error = dir_losesub(dp)) != 0 ||
+	    (error = ffs_dirremove(dp, name, len, ip->i_number)) != 0)
 		return error;
 	dp->i_nlink--;
 	ffs_imodified(dp, IN_CHANGE);
@@ -357,6 +374,8 @@ rename_replace(struct inode *tdp, struct inode *fip, struct inode *tip,
 			return error;
 		if (!empty)
 			return ENOTEMPTY;
+		if ((error = dir_losesub(tdp)) != 0)
+			return error;
 	}
 	error = ffs_dirrewrite(tdp, tname, tlen, fip->i_number,
 	    ip_dtype(fip));
@@ -389,6 +408,8 @@ ffs_rename(struct vnode *fdvp, struct vnode *fvp, const char *fname,
 		return EPERM;
 	if (moved && tvp == NULL && tdp->i_nlink >= FFS_LINK_MAX)
 		return EMLINK;
+	if (moved && (error = dir_losesub(fdp)) != 0)
+		return error;
 	/* Held up while it has two names. */
 	fip->i_nlink++;
 	ffs_imodified(fip, IN_CHANGE);

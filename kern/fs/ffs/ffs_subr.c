@@ -10,9 +10,13 @@
  * cylinder group geometry against the file system and device sizes, the
  * layout inside a group, the summary area, and the few format fields
  * (symlink length, inode format) that change how inodes are read.
- * Fields only allocation uses are left to the writer.
+ * Fields only allocation uses are checked at a read-write mount
+ * (ffs_sb_validate_rw), the cylinder groups when first used (ffs_alloc.c).
+ * ffs_blkok() is the one test of a block pointer: inside the file system,
+ * inside one block, and not metadata.
  */
 #include "../../sys/param.h"
+#include "../../sys/mount.h"
 #include "../../sys/systm.h"
 #include "dinode.h"
 #include "dir.h"
@@ -190,8 +194,8 @@ sb_check_summary(const struct fs *fs, char *why, size_t whylen)
 {
 	int64_t need = (int64_t)fs->fs_ncg * (int64_t)sizeof(struct csum);
 
-	if (fs->fs_cssize < need || fs->fs_csaddr < 0 || fs->fs_csaddr +
-	    howmany(fs->fs_cssize, fs->fs_fsize) > fs->fs_size)
+	if (fs->fs_cssize < need || fs->fs_csaddr < 0 || fs->fs_csaddr >
+	    fs->fs_size - howmany(fs->fs_cssize, fs->fs_fsize))
 		SB_BAD("bad summary area (csaddr %lld, cssize %d)",
 		    (long long)fs->fs_csaddr, fs->fs_cssize);
 	return 0;
@@ -217,7 +221,60 @@ sb_check_format(const struct fs *fs, char *why, size_t whylen)
 	return 0;
 }
 
+/*
+ * Fields only writing uses, checked when a mount is read-write: the
+ * cluster summary (its length sizes the array cluster accounting writes
+ * into each group block), maxcontig, the group block against the block
+ * size (it is one buffer), where the primary superblock and the summary
+ * area lie (inside the metadata of group 0, in no group's metadata,
+ * respectively), so that block allocation and freeing can rely on them.
+ */
+static int
+sb_check_rw(const struct fs *fs, int64_t loc, char *why, size_t whylen)
+{
+	int64_t csend, lo, hi;
+	uint32_t c, clast;
+
+	if (fs->fs_contigsumsize < 0 || fs->fs_contigsumsize > FS_MAXCONTIG)
+		SB_BAD("fs_contigsumsize %d is not in 0..%d",
+		    fs->fs_contigsumsize, FS_MAXCONTIG);
+	if (fs->fs_maxcontig < 0 ||
+	    fs->fs_maxcontig > fs->fs_fpg >> fs->fs_fragshift)
+		SB_BAD("fs_maxcontig %d is not in 0..%d", fs->fs_maxcontig,
+		    fs->fs_fpg >> fs->fs_fragshift);
+	if (fs->fs_cgsize > fs->fs_bsize)
+		SB_BAD("cylinder group size %d is larger than a block (%d)",
+		    fs->fs_cgsize, fs->fs_bsize);
+	if (loc + SBLOCKSIZE > (int64_t)fs->fs_sblkno << fs->fs_fshift)
+		SB_BAD("the superblock at byte %lld is not before the first "
+		    "group's backup (fragment %d)", (long long)loc,
+		    fs->fs_sblkno);
+	csend = fs->fs_csaddr + howmany(fs->fs_cssize, fs->fs_fsize);
+	clast = (uint32_t)((csend - 1) / fs->fs_fpg);
+	for (c = (uint32_t)(fs->fs_csaddr / fs->fs_fpg); c <= clast; c++) {
+		lo = c == 0 ? 0 : ffs_cgstart(fs, c) + fs->fs_sblkno;
+		hi = ffs_cgstart(fs, c) + fs->fs_dblkno;
+		if (fs->fs_csaddr < hi && csend > lo)
+			SB_BAD("summary area (fragments %lld..%lld) overlaps "
+			    "the metadata of cylinder group %u",
+			    (long long)fs->fs_csaddr, (long long)csend - 1, c);
+	}
+	return 0;
+}
+
 #undef SB_BAD
+
+/*
+ * Check what a read-write mount needs beyond ffs_sb_validate() of the
+ * superblock found at byte loc.  Returns 0, or EROFS (the file system is
+ * still fine to read) with the first problem described in why.
+ */
+int
+ffs_sb_validate_rw(const struct fs *fs, int64_t loc, char *why,
+    size_t whylen)
+{
+	return sb_check_rw(fs, loc, why, whylen) != 0 ? EROFS : 0;
+}
 
 /*
  * Check a decoded, normalised superblock for a device of devsize bytes
@@ -279,15 +336,33 @@ ffs_blksize(const struct fs *fs, uint64_t size, daddr_t lbn)
 
 /*
  * May nfrags fragments starting at blk be file data or an indirect
- * block?  They must lie inside the file system, past fragment 0, and
- * inside one block (fragments never straddle a block boundary, and a
- * whole block is block-aligned).
+ * block?  They must lie inside the file system and inside one block
+ * (fragments never straddle a block boundary, and a whole block is
+ * block-aligned), and be no metadata: not the boot area and superblock
+ * (group 0 before its data), not a group's backup superblock, header or
+ * inode table, not the summary area.  A pointer into those, followed,
+ * would read metadata as file data, and freed or written, destroy it.
  */
 bool
 ffs_blkok(const struct fs *fs, int64_t blk, int64_t nfrags)
 {
-	return blk > 0 && blk < fs->fs_size && nfrags <= fs->fs_size - blk &&
-	    (blk & (fs->fs_frag - 1)) + nfrags <= fs->fs_frag;
+	int64_t end = blk + nfrags, start, lo, hi;
+	uint32_t c;
+
+	if (!(blk > 0 && nfrags > 0 && blk < fs->fs_size &&
+	    nfrags <= fs->fs_size - blk &&
+	    (blk & (fs->fs_frag - 1)) + nfrags <= fs->fs_frag))
+		return false;
+	/* One block: one group (fs_fpg is a multiple of fs_frag). */
+	c = (uint32_t)(blk / fs->fs_fpg);
+	start = ffs_cgstart(fs, c);
+	lo = c == 0 ? 0 : start + fs->fs_sblkno;
+	hi = start + fs->fs_dblkno;
+	if (blk < hi && end > lo)
+		return false;
+	lo = fs->fs_csaddr;
+	hi = lo + howmany(fs->fs_cssize, fs->fs_fsize);
+	return !(blk < hi && end > lo);
 }
 
 /* Hash of a name for the directory hash (32-bit FNV-1a). */
@@ -320,4 +395,27 @@ ffs_newgen(uint64_t ino, uint32_t old)
 		g = old + (uint32_t)(ino * 2654435761u) + 1;
 	g &= 0x7fffffff;
 	return g != 0 ? g : 1;
+}
+
+/*
+ * Damage found in a mounted file system: say what (one line, after the
+ * device's name) and tell the VFS (vfs_damaged): the command's changes
+ * are discarded, or without the journal the file system is not marked
+ * clean, and the unmount fails, so that the command reports it even when
+ * the operation that met it had nobody to tell (VOP_INACTIVE).  Returns
+ * EIO for the caller to pass on.
+ */
+int
+ffs_corrupt(struct ufsmount *ump, const char *fmt, ...)
+{
+	char msg[200];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	kprintf("ffs: %s: %s\n", ump->um_devname, msg);
+	if (ump->um_mountp != NULL)
+		vfs_damaged(ump->um_mountp);
+	return EIO;
 }

@@ -22,11 +22,14 @@
  * warning (the log is not replayed, so recent changes may be missing).
  *
  * Read-write mounts (decided in ffs_mount_checkrw() alone) are refused
- * for a file system that is not clean or may have a WAPBL log.  When the
- * file system is marked not clean and clean again is the VFS's decision
- * (vfs_mount.c): ffs_setclean only writes fs_clean; with the journal the
- * flag stays clean on disk, since the image never shows a half-done
- * change.
+ * for a file system that is not clean or may have a WAPBL log, and (in
+ * mount_rw) for superblock fields only writing uses that are out of range
+ * (ffs_sb_validate_rw).  When the file system is marked not clean and
+ * clean again is the VFS's decision (vfs_mount.c): ffs_setclean only
+ * writes fs_clean; with the journal the flag stays clean on disk, since
+ * the image never shows a half-done change.  Damage found while mounted
+ * (ffs_corrupt) is reported with vfs_damaged: the transaction is
+ * discarded, or without the journal, the file system is left not clean.
  *
  * Refused or ignored: block sizes above 64 KiB or below 4 KiB (EFTYPE);
  * WAPBL log replay and FreeBSD soft-updates journal replay (not done);
@@ -171,6 +174,8 @@ ffs_ump_free(struct ufsmount *ump)
 	if (ump->um_csp != NULL)
 		kmem_free(ump->um_csp, (size_t)ump->um_fs->fs_ncg *
 		    sizeof(*ump->um_csp));
+	if (ump->um_cgstate != NULL)
+		kmem_free(ump->um_cgstate, (size_t)ump->um_fs->fs_ncg);
 	if (ump->um_sbraw != NULL)
 		kmem_free(ump->um_sbraw, ump->um_sbrawsize);
 	if (ump->um_fs != NULL)
@@ -355,7 +360,15 @@ sb_write(struct ufsmount *ump, bool clean)
 	ffs_wr32(raw + offsetof(struct fs, fs_old_time), (uint32_t)now.tv_sec,
 	    sw);
 	ffs_wr64(raw + offsetof(struct fs, fs_time), (uint64_t)now.tv_sec, sw);
-	new64 = ump->um_ufs2 || fs->fs_maxbsize == fs->fs_bsize;
+	/*
+	 * UFS1 keeps the 64-bit totals too when its superblock has the
+	 * newer fields; ffs_sb_normalize() reads them whenever
+	 * FS_FLAGS_UPDATED is set with a 64-bit size, so they must be
+	 * written then whatever else the superblock says.
+	 */
+	new64 = ump->um_ufs2 || fs->fs_maxbsize == fs->fs_bsize ||
+	    ((fs->fs_old_flags & FS_FLAGS_UPDATED) &&
+	    ffs_rd64(raw + offsetof(struct fs, fs_size), sw) != 0);
 	if (!ump->um_ufs2) {
 		uint8_t *o = raw + offsetof(struct fs, fs_old_cstotal);
 
@@ -405,17 +418,17 @@ static int
 mount_rw(struct ufsmount *ump)
 {
 	struct fs *fs = ump->um_fs;
+	char why[200];
 
-	ump->um_csp = kmem_zalloc((size_t)fs->fs_ncg * sizeof(*ump->um_csp));
-	if (ump->um_csp == NULL)
-		return ENOMEM;
-	if (fs->fs_csaddr <= 0 || !ffs_blkok(fs, fs->fs_csaddr, 1) ||
-	    fs->fs_csaddr + howmany(fs->fs_cssize, fs->fs_fsize) >
-	    fs->fs_size) {
-		kprintf("ffs: %s: cylinder summary area outside the file "
-		    "system\n", ump->um_devname);
-		return EIO;
+	if (ffs_sb_validate_rw(fs, ump->um_sbloc, why, sizeof(why)) != 0) {
+		kprintf("ffs: %s: %s; read-write mount refused\n",
+		    ump->um_devname, why);
+		return EROFS;
 	}
+	ump->um_csp = kmem_zalloc((size_t)fs->fs_ncg * sizeof(*ump->um_csp));
+	ump->um_cgstate = kmem_zalloc((size_t)fs->fs_ncg);
+	if (ump->um_csp == NULL || ump->um_cgstate == NULL)
+		return ENOMEM;
 	return csum_io(ump, false);
 }
 

@@ -384,6 +384,10 @@ ffs_inactive(struct vnode *vp)
 		 * with no links, for fsck) rather than free it with block
 		 * pointers still in it.
 		 */
+		kprintf("ffs: %s: inode %llu: not all of its blocks could "
+		    "be freed (error %d); kept, without links, for fsck\n",
+		    ip->i_ump->um_devname, (unsigned long long)ip->i_number,
+		    error);
 		ffs_imodified(ip, 0);
 		(void)ffs_update(ip);
 		vfs_damaged(vp->v_mount);

@@ -43,6 +43,7 @@
 
 #define MINBSIZE	4096		/* smallest block size */
 #define MAXFRAG		8		/* most fragments in a block */
+#define FS_MAXCONTIG	16		/* most cluster summary entries */
 #define FSMAXSNAP	20		/* snapshot inodes listed */
 #define MAXMNTLEN	468		/* bytes of fs_fsmnt */
 #define MAXVOLLEN	32		/* bytes of fs_volname */

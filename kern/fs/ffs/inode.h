@@ -46,9 +46,15 @@ struct ufsmount {
 	char		um_devname[64];	/* for messages */
 	/* Read-write mounts only. */
 	struct csum	*um_csp;	/* per-group summaries, host order */
+	uint8_t		*um_cgstate;	/* per group: CG_UNCHECKED, ... */
 	bool		um_fmod;	/* superblock or summaries changed */
 	bool		um_rdonly;
 };
+
+/* um_cgstate: has the group been checked (ffs_alloc.c, cg_verify)? */
+#define CG_UNCHECKED	0
+#define CG_CHECKED	1		/* its maps agree with its counts */
+#define CG_BAD		2		/* refused (and said so) */
 
 #define VFSTOUFS(mp)	((struct ufsmount *)(mp)->mnt_data)
 
