@@ -190,6 +190,28 @@ el_torito_body() {
 	atf_check -s exit:0 -o match:boot.cat -e empty fsu_ls img /boot
 }
 
+atf_test_case hybrid
+hybrid_head() {
+	atf_set "descr" "Hybrid images (an MBR or a GPT in front, as xorriso" \
+	    "makes for USB sticks) mount through type detection"
+	atf_set "require.progs" "xorriso mkfs.fat"
+}
+hybrid_body() {
+	h_init
+	mksimple src
+	# An MBR whose partition 1 holds a second superblock of the volume.
+	mkiso img src -R -J -partition_offset 16
+	atf_check -s exit:0 -o file:src/hello.txt -e empty fsu_cat img /hello.txt
+	atf_check -s exit:0 -o file:src/hello.txt -e empty \
+	    fsu_cat 'img%1%' /hello.txt
+	# A GPT with an appended EFI system partition.
+	atf_check -s exit:0 -o ignore -e ignore mkfs.fat -C efi.img 2048
+	mkiso img src -R -append_partition 2 0xef efi.img \
+	    -appended_part_as_gpt
+	atf_check -s exit:0 -o file:"src/Dir-One/random.bin" -e empty \
+	    fsu_cat img /Dir-One/random.bin
+}
+
 atf_test_case large_file
 large_file_head() {
 	atf_set "descr" "-iso-level 3: a file over 4 GiB (multi-extent)" \
@@ -281,6 +303,7 @@ atf_init_test_cases() {
 	atf_add_test_case relocated
 	atf_add_test_case stable_numbers
 	atf_add_test_case el_torito
+	atf_add_test_case hybrid
 	atf_add_test_case large_file
 	atf_add_test_case readonly
 	atf_add_test_case damaged
