@@ -137,9 +137,18 @@ KERN_MSDOSFS_SRCS = \
 	kern/fs/msdosfs/msdosfs_vfsops.c \
 	kern/fs/msdosfs/msdosfs_vnops.c
 
+KERN_CD9660_SRCS = \
+	kern/fs/cd9660/cd9660_bmap.c \
+	kern/fs/cd9660/cd9660_inode.c \
+	kern/fs/cd9660/cd9660_lookup.c \
+	kern/fs/cd9660/cd9660_rrip.c \
+	kern/fs/cd9660/cd9660_subr.c \
+	kern/fs/cd9660/cd9660_vfsops.c \
+	kern/fs/cd9660/cd9660_vnops.c
+
 KERN_SRCS = $(KERN_CORE_SRCS) $(KERN_BLK_SRCS) $(KERN_PART_SRCS) \
 	$(KERN_VFS_SRCS) $(KERN_ROOTFS_SRCS) $(KERN_FFS_SRCS) \
-	$(KERN_EXT2FS_SRCS) $(KERN_MSDOSFS_SRCS)
+	$(KERN_EXT2FS_SRCS) $(KERN_MSDOSFS_SRCS) $(KERN_CD9660_SRCS)
 
 UKFS_SRCS = \
 	ukfs/ukfs.c
@@ -309,6 +318,7 @@ TESTS_SH = \
 	tests/cmd/t_readonly \
 	tests/cmd/t_two_images \
 	tests/cmd/t_walk \
+	tests/cd9660/t_cd9660 \
 	tests/ext2fs/t_ext2fs \
 	tests/msdosfs/t_msdosfs \
 	tests/fsck/t_fsu_fsck \

@@ -18,6 +18,7 @@ extern const struct vfsops rootfs_vfsops;
 extern const struct vfsops ffs_vfsops;
 extern const struct vfsops ext2fs_vfsops;
 extern const struct vfsops msdosfs_vfsops;
+extern const struct vfsops cd9660_vfsops;
 int	rootfs_mountroot(void);
 void	rootfs_unmountroot(void);
 
@@ -27,6 +28,7 @@ static const struct vfsops *const vfs_list[] = {
 	&ffs_vfsops,
 	&ext2fs_vfsops,
 	&msdosfs_vfsops,
+	&cd9660_vfsops,
 };
 
 static const struct vfsops *vfs_types[VFS_MAXTYPES];

@@ -10,7 +10,8 @@
 # libukfs; this one checks the programs themselves.
 #
 # One test case per file system of tests/common/fstab: the rows ufs2 and
-# ufs1-be-4k, and every row of another type than ffs.  Operations a file
+# ufs1-be-4k, and every row of another type than ffs that can be written
+# (not "rdonly").  Operations a file
 # system cannot hold (hard or symbolic links, owners, modes) are left out
 # on it, as its row's features say.  MODEL_SEED and MODEL_OPS in the
 # environment override the defaults; the commands run are in cmds.log.
@@ -183,7 +184,8 @@ model_rows() {
 	echo ufs2
 	echo ufs1-be-4k
 	fstab_rows | while read -r _r; do
-		fstab_row "$_r" && [ "$FS_TYPE" != ffs ] && echo "$_r"
+		fstab_row "$_r" && [ "$FS_TYPE" != ffs ] &&
+		    ! fstab_has "$_r" rdonly && echo "$_r"
 	done
 }
 

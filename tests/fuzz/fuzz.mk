@@ -11,7 +11,8 @@ FUZZ_FS = \
 	ffs \
 	msdos
 # File systems without write support: a read target only.
-FUZZ_FS_RDONLY =
+FUZZ_FS_RDONLY = \
+	cd9660
 # File systems with a checker (ukfs_fsck): a target fuzz_fsck_<fs> too.
 FUZZ_FS_FSCK = \
 	ffs
