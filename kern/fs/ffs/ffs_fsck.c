@@ -999,17 +999,39 @@ read_cg(struct fck *k, uint32_t c, struct buf **bpp, struct cg *cg)
 struct cglayout {
 	int64_t		l_iused, l_free, l_clsum, l_cl, l_next;
 	int64_t		l_ndblk;
+	bool		l_rot;		/* UFS1 rotational tables kept */
 };
+
+static void cg_layout_at(const struct fck *, uint32_t, int64_t,
+    struct cglayout *);
 
 static void
 cg_layout(const struct fck *k, uint32_t c, struct cglayout *l)
 {
 	const struct fs *fs = k->k_fs;
-	int64_t base = (int64_t)sizeof(struct cg);
+	int64_t rot = 0;
 
+	/*
+	 * UFS1 groups start with rotational tables nothing reads any more;
+	 * when the superblock's cylinder counts would not leave room for
+	 * the maps, the group is laid out without them (offsets 0).
+	 */
 	if (!k->k_ump->um_ufs2)
-		base += (int64_t)fs->fs_old_cpg * 4 + (int64_t)fs->fs_old_cpg *
+		rot = (int64_t)fs->fs_old_cpg * 4 + (int64_t)fs->fs_old_cpg *
 		    MAX(fs->fs_old_nrpos, 1) * 2;
+	cg_layout_at(k, c, (int64_t)sizeof(struct cg) + rot, l);
+	l->l_rot = rot > 0 && l->l_next <= fs->fs_cgsize;
+	if (rot > 0 && !l->l_rot)
+		cg_layout_at(k, c, (int64_t)sizeof(struct cg), l);
+}
+
+static void
+cg_layout_at(const struct fck *k, uint32_t c, int64_t base,
+    struct cglayout *l)
+{
+	const struct fs *fs = k->k_fs;
+
+	l->l_rot = false;
 	l->l_ndblk = MIN((int64_t)fs->fs_fpg, fs->fs_size - ffs_cgbase(fs, c));
 	l->l_iused = base;
 	l->l_free = base + howmany(fs->fs_ipg, 8);
@@ -2081,8 +2103,11 @@ build_cg(struct fck *k, uint32_t c, uint8_t *blk, struct cg *cg,
 			int32_t cpg = MAX(fs->fs_old_cpg, 1);
 
 			cg->cg_old_niblk = (int16_t)fs->fs_ipg;
-			cg->cg_old_btotoff = (int32_t)sizeof(struct cg);
-			cg->cg_old_boff = (int32_t)sizeof(struct cg) + cpg * 4;
+			if (l.l_rot) {
+				cg->cg_old_btotoff = (int32_t)sizeof(struct cg);
+				cg->cg_old_boff = (int32_t)sizeof(struct cg) +
+				    cpg * 4;
+			}
 			cg->cg_old_ncyl = (int16_t)(c == (uint32_t)fs->fs_ncg -
 			    1 ? howmany(l.l_ndblk, fs->fs_fpg / cpg) : cpg);
 		}
@@ -2341,6 +2366,7 @@ ffs_fsck(struct vnode *devvp, struct fsck_args *fa)
 	struct ufsmount *ump = NULL;
 	struct fck k;
 	struct fs *fs;
+	struct cglayout lay;
 	char why[200];
 	int error, run, round;
 	uint64_t ino;
@@ -2369,6 +2395,14 @@ ffs_fsck(struct vnode *devvp, struct fsck_args *fa)
 	 */
 	if (ffs_sb_validate_rw(fs, ump->um_sbloc, why, sizeof(why)) != 0) {
 		(void)problem(&k, 0, "superblock: %s", why);
+		say(&k, "the superblock cannot be repaired here");
+		goto out;	/* error 0, not clean: exit status 8 */
+	}
+	cg_layout(&k, 0, &lay);
+	if (lay.l_next > fs->fs_cgsize) {
+		(void)problem(&k, 0, "superblock: the maps of a cylinder "
+		    "group (%lld bytes) do not fit in its block of %d",
+		    (long long)lay.l_next, fs->fs_cgsize);
 		say(&k, "the superblock cannot be repaired here");
 		goto out;	/* error 0, not clean: exit status 8 */
 	}
