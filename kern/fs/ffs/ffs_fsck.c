@@ -2101,6 +2101,7 @@ build_cg(struct fck *k, uint32_t c, uint8_t *blk, struct cg *cg,
 			cg->cg_initediblk = fs->fs_ipg;
 		} else {
 			int32_t cpg = MAX(fs->fs_old_cpg, 1);
+			int32_t fpc = MAX(fs->fs_fpg / cpg, 1);
 
 			cg->cg_old_niblk = (int16_t)fs->fs_ipg;
 			if (l.l_rot) {
@@ -2109,7 +2110,7 @@ build_cg(struct fck *k, uint32_t c, uint8_t *blk, struct cg *cg,
 				    cpg * 4;
 			}
 			cg->cg_old_ncyl = (int16_t)(c == (uint32_t)fs->fs_ncg -
-			    1 ? howmany(l.l_ndblk, fs->fs_fpg / cpg) : cpg);
+			    1 ? howmany(l.l_ndblk, fpc) : cpg);
 		}
 		differ = true;
 	}
