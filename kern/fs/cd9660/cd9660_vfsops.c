@@ -139,10 +139,7 @@ vd_read(struct vnode *devvp, struct iso_mnt *imp, bool usejoliet,
 	}
 	if (!pvd)
 		return EFTYPE;
-	if (volsize > devsecs)
-		kprintf("cd9660: %s: the volume has %u sectors, the device "
-		    "only %llu; read up to its end\n", imp->im_devname,
-		    volsize, (unsigned long long)devsecs);
+	imp->im_volsize = volsize;
 	if (jext != 0 && (uint64_t)jext * ISO_SECSIZE + jsize <=
 	    imp->im_nsec * ISO_SECSIZE) {
 		imp->im_joliet = true;
@@ -205,6 +202,10 @@ imp_create(struct vnode *devvp, const char *opts, struct iso_mnt **impp,
 		kmem_free(imp, sizeof(*imp));
 		return error == EIO ? EIO : EFTYPE;
 	}
+	if (!quiet && imp->im_volsize > imp->im_nsec)
+		kprintf("cd9660: %s: the volume has %u sectors, the image "
+		    "only %llu; read up to its end\n", imp->im_devname,
+		    imp->im_volsize, (unsigned long long)imp->im_nsec);
 	if (!hasopt(opts, "norrip") && (error = rr_detect(imp)) != 0) {
 		kmem_free(imp, sizeof(*imp));
 		return error;
