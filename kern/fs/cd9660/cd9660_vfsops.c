@@ -94,11 +94,11 @@ vd_read(struct vnode *devvp, struct iso_mnt *imp, bool usejoliet,
 			return error;
 		vd = bp->b_data;
 		if (memcmp(vd + ISO_VD_ID, "CD001", 5) != 0) {
-			brelse(bp, 0);
+			brelse(bp, BC_INVAL);
 			break;
 		}
 		if (vd[ISO_VD_TYPE] == ISO_VD_TERMINATOR) {
-			brelse(bp, 0);
+			brelse(bp, BC_INVAL);
 			break;
 		}
 		if (vd[ISO_VD_TYPE] == ISO_VD_PRIMARY && !pvd) {
@@ -109,7 +109,7 @@ vd_read(struct vnode *devvp, struct iso_mnt *imp, bool usejoliet,
 				snprintf(why, whylen, "primary volume "
 				    "descriptor has a bad size or a logical "
 				    "block size other than 2048");
-				brelse(bp, 0);
+				brelse(bp, BC_INVAL);
 				return EFTYPE;
 			}
 			imp->im_nsec = MIN((uint64_t)volsize, devsecs);
@@ -117,7 +117,7 @@ vd_read(struct vnode *devvp, struct iso_mnt *imp, bool usejoliet,
 			    &imp->im_rootsize) != 0) {
 				snprintf(why, whylen, "bad root directory "
 				    "record");
-				brelse(bp, 0);
+				brelse(bp, BC_INVAL);
 				return EFTYPE;
 			}
 			pvd = true;
@@ -135,7 +135,7 @@ vd_read(struct vnode *devvp, struct iso_mnt *imp, bool usejoliet,
 				jext = 0;
 			imp->im_nsec = save;
 		}
-		brelse(bp, 0);
+		brelse(bp, BC_INVAL);
 	}
 	if (!pvd)
 		return EFTYPE;
@@ -167,7 +167,7 @@ rr_detect(struct iso_mnt *imp)
 	if (len >= ISO_DR_MINLEN && suoff < len &&
 	    cd9660_rrip_sp(p + suoff, len - suoff, &imp->im_rrskip) == 0)
 		imp->im_rr = true;
-	brelse(bp, 0);
+	brelse(bp, BC_INVAL);
 	return 0;
 }
 
