@@ -23,8 +23,17 @@ for t in "$@"; do
 	[ -d "$dir/seeds/$t" ] && inputs="$inputs $dir/seeds/$t"
 	[ -d "tests/fuzz/corpus/$t" ] && inputs="$inputs tests/fuzz/corpus/$t"
 	before=$(ls "$crashes" | wc -l)
+	# libFuzzer's default -max_len is 1 MiB: a larger seed (FAT16 and
+	# FAT32 cannot be smaller; a 1 MiB FFS image plus its script) would
+	# be cut, and the read-write target's mutator wrote past the cut
+	# buffer.  The limit is the largest input instead.
+	# shellcheck disable=SC2086
+	maxlen=$(find $inputs -type f -printf '%s\n' 2>/dev/null |
+	    sort -n | tail -n 1)
+	[ "${maxlen:-0}" -gt 1048576 ] || maxlen=1048576
 	# shellcheck disable=SC2086
 	"$dir/$t" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
+	    -max_len="$maxlen" \
 	    -print_final_stats=1 -artifact_prefix="$crashes/" $inputs \
 	    >"$log" 2>&1
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
