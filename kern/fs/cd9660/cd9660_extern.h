@@ -32,6 +32,7 @@ struct iso_mnt {
 	struct mount	*im_mountp;
 	char		im_devname[64];
 	uint64_t	im_nsec;	/* sectors readable: volume and device */
+	uint32_t	im_volsize;	/* sectors the volume says it has */
 	uint32_t	im_rootext;	/* root directory's first sector */
 	uint32_t	im_rootsize;
 	bool		im_rr;		/* Rock Ridge in use */

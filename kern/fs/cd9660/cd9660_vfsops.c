@@ -94,11 +94,11 @@ vd_read(struct vnode *devvp, struct iso_mnt *imp, bool usejoliet,
 			return error;
 		vd = bp->b_data;
 		if (memcmp(vd + ISO_VD_ID, "CD001", 5) != 0) {
-			brelse(bp, 0);
+			brelse(bp, BC_INVAL);
 			break;
 		}
 		if (vd[ISO_VD_TYPE] == ISO_VD_TERMINATOR) {
-			brelse(bp, 0);
+			brelse(bp, BC_INVAL);
 			break;
 		}
 		if (vd[ISO_VD_TYPE] == ISO_VD_PRIMARY && !pvd) {
@@ -109,7 +109,7 @@ vd_read(struct vnode *devvp, struct iso_mnt *imp, bool usejoliet,
 				snprintf(why, whylen, "primary volume "
 				    "descriptor has a bad size or a logical "
 				    "block size other than 2048");
-				brelse(bp, 0);
+				brelse(bp, BC_INVAL);
 				return EFTYPE;
 			}
 			imp->im_nsec = MIN((uint64_t)volsize, devsecs);
@@ -117,7 +117,7 @@ vd_read(struct vnode *devvp, struct iso_mnt *imp, bool usejoliet,
 			    &imp->im_rootsize) != 0) {
 				snprintf(why, whylen, "bad root directory "
 				    "record");
-				brelse(bp, 0);
+				brelse(bp, BC_INVAL);
 				return EFTYPE;
 			}
 			pvd = true;
@@ -135,14 +135,11 @@ vd_read(struct vnode *devvp, struct iso_mnt *imp, bool usejoliet,
 				jext = 0;
 			imp->im_nsec = save;
 		}
-		brelse(bp, 0);
+		brelse(bp, BC_INVAL);
 	}
 	if (!pvd)
 		return EFTYPE;
-	if (volsize > devsecs)
-		kprintf("cd9660: %s: the volume has %u sectors, the device "
-		    "only %llu; read up to its end\n", imp->im_devname,
-		    volsize, (unsigned long long)devsecs);
+	imp->im_volsize = volsize;
 	if (jext != 0 && (uint64_t)jext * ISO_SECSIZE + jsize <=
 	    imp->im_nsec * ISO_SECSIZE) {
 		imp->im_joliet = true;
@@ -170,7 +167,7 @@ rr_detect(struct iso_mnt *imp)
 	if (len >= ISO_DR_MINLEN && suoff < len &&
 	    cd9660_rrip_sp(p + suoff, len - suoff, &imp->im_rrskip) == 0)
 		imp->im_rr = true;
-	brelse(bp, 0);
+	brelse(bp, BC_INVAL);
 	return 0;
 }
 
@@ -205,6 +202,10 @@ imp_create(struct vnode *devvp, const char *opts, struct iso_mnt **impp,
 		kmem_free(imp, sizeof(*imp));
 		return error == EIO ? EIO : EFTYPE;
 	}
+	if (!quiet && imp->im_volsize > imp->im_nsec)
+		kprintf("cd9660: %s: the volume has %u sectors, the image "
+		    "only %llu; read up to its end\n", imp->im_devname,
+		    imp->im_volsize, (unsigned long long)imp->im_nsec);
 	if (!hasopt(opts, "norrip") && (error = rr_detect(imp)) != 0) {
 		kmem_free(imp, sizeof(*imp));
 		return error;
