@@ -1016,7 +1016,7 @@ cg_layout(const struct fck *k, uint32_t c, struct cglayout *l)
 	 * when the superblock's cylinder counts would not leave room for
 	 * the maps, the group is laid out without them (offsets 0).
 	 */
-	if (!k->k_ump->um_ufs2)
+	if (!k->k_ump->um_ufs2 && fs->fs_old_cpg > 0)
 		rot = (int64_t)fs->fs_old_cpg * 4 + (int64_t)fs->fs_old_cpg *
 		    MAX(fs->fs_old_nrpos, 1) * 2;
 	cg_layout_at(k, c, (int64_t)sizeof(struct cg) + rot, l);
