@@ -75,6 +75,7 @@ size_t	hyp_pagesize(void);
  */
 int	hyp_create(const char *, uint32_t, int *);
 int	hyp_fdatasync(int);
+int	hyp_writeback(int, uint64_t, uint64_t);
 int	hyp_ftruncate(int, uint64_t);
 int	hyp_unlink(const char *);
 int	hyp_fsync_dir(const char *);

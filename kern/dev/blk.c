@@ -74,6 +74,7 @@
 #define BLK_WINCOUNT_DEF 16
 #define BLK_WINCOUNT_MAX 4096	/* the window lookup is a linear scan */
 #define BLK_FAIL_SCALE	10000
+#define BLK_WBCHUNK	(4u << 20)	/* bytes between writeback hints */
 #define BLK_MAXIOV	64	/* vectors per hyp_preadv/hyp_pwritev */
 #define BW_NOKEY	UINT64_MAX
 
@@ -118,6 +119,7 @@ struct blkdev {
 	struct blk_winq	bd_allwin;
 	struct blk_stats bd_stats;
 	bool		bd_unsynced;	/* written since the last sync */
+	uint64_t	bd_wbbytes;	/* written since the last writeback hint */
 	bool		bd_windirty;	/* written through a window */
 	const struct blk_layerops *bd_lops;	/* layer on top, or NULL */
 	void		*bd_larg;
@@ -838,9 +840,20 @@ dev_rw(struct blkdev *bd, int rw, uint64_t off, const struct kiovec *iov,
 	} else if (x->x_resid > 0)
 		error = rw_pio(bd, x);
 	if ((rw & BLK_WRITE) && x->x_done > 0) {
+		bool kick = false;
+
 		mutex_enter(&bd->bd_lock);
 		bd->bd_unsynced = true;
+		bd->bd_wbbytes += x->x_done;
+		if (bd->bd_wbbytes >= BLK_WBCHUNK) {
+			bd->bd_wbbytes = 0;
+			kick = true;
+		}
 		mutex_exit(&bd->bd_lock);
+		/* Let the host start on it: the sync at the end waits less. */
+		if (kick)
+			(void)hyp_writeback(bd->bd_fd, bd->bd_hostoff,
+			    bd->bd_size);
 	}
 	return error;
 }
