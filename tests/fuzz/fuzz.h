@@ -47,9 +47,26 @@ void	fuzz_boot(void);
  * Put the image bytes into the process's image file (in a directory of
  * its own under $FUZZ_TMPDIR, $TMPDIR or /tmp, removed at exit) and
  * return its path, which ukfs_mount() takes.  The contents are replaced
- * on every call, and a journal left beside the image is removed.
+ * on every call, and a journal left beside the image is removed.  A
+ * file shorter than minsize bytes is extended with zeros to minsize.
  */
-const char *fuzz_image(const uint8_t *, size_t);
+const char *fuzz_image(const uint8_t *, size_t, size_t);
+
+/*
+ * The smallest FAT32 volume has 65,525 clusters (32 MiB of 512-byte
+ * clusters), mostly zeros; an input that size makes libFuzzer copy and
+ * compare 32 MiB per run (a few runs a second).  FAT inputs are therefore
+ * images cut after their last non-zero sector (seeds_msdos.sh), which
+ * the targets extend with zeros to FUZZ_FAT_MINSIZE: the same volume, a
+ * few hundred KiB of input.
+ */
+#define FUZZ_FAT_MINSIZE	((size_t)48 << 20)
+
+static inline size_t
+fuzz_minsize(const char *fstype)
+{
+	return fstype[0] == 'm' && fstype[1] == 's' ? FUZZ_FAT_MINSIZE : 0;
+}
 
 /*
  * Mount the image at path as the programs do: fstype NULL detects the

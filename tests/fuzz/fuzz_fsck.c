@@ -86,7 +86,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 	char buf[3 * 4096];
 	size_t i;
 
-	path = fuzz_image(data, len);
+	path = fuzz_image(data, len, fuzz_minsize(FUZZ_FSTYPE));
 	if (check(path, UKFS_FSCK_YES, "repair", &uf) == -1 || !uf.uf_clean)
 		return 0;
 	fuzz_mounted = 1;

@@ -30,7 +30,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 	struct ukfs *fs;
 	const char *path;
 
-	path = fuzz_image(data, len);
+	path = fuzz_image(data, len, fuzz_minsize(FUZZ_FSTYPE));
 	if ((fs = fuzz_mount(path, NULL, UKFS_RDONLY)) == NULL)
 		return 0;
 	fuzz_walk(fs);

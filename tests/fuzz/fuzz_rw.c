@@ -329,7 +329,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 
 	slen = split(data, &len);
 	script = data + len;
-	path = fuzz_image(data, len);
+	path = fuzz_image(data, len, fuzz_minsize(FUZZ_FSTYPE));
 	if ((rw.r_fs = fuzz_mount(path, FUZZ_FSTYPE, 0)) == NULL)
 		return 0;
 	collect();

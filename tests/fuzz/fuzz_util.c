@@ -167,7 +167,7 @@ LLVMFuzzerInitialize(int *argcp, char ***argvp)
 }
 
 const char *
-fuzz_image(const uint8_t *data, size_t len)
+fuzz_image(const uint8_t *data, size_t len, size_t minsize)
 {
 	size_t done;
 	ssize_t n;
@@ -191,6 +191,10 @@ fuzz_image(const uint8_t *data, size_t len)
 			perror("fuzz: image file");
 			abort();
 		}
+	}
+	if (len < minsize && ftruncate(image_fd, (off_t)minsize) == -1) {
+		perror("fuzz: image file");
+		abort();
 	}
 	return image_path;
 }

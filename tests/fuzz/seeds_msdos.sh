@@ -6,11 +6,14 @@
 # names), names that are 8.3 in lower case (NT case bits), a subdirectory
 # of several clusters, a file of many clusters, an empty file and an
 # empty directory; and one FAT16 image inside an MBR partition (sfdisk)
-# for the partition detection.  Exit status 77: a tool is missing (its
-# name on standard error).
+# for the partition detection.  Every image is cut after its last
+# non-zero sector: the targets extend their image files with zeros to 48
+# MiB (FUZZ_FAT_MINSIZE in fuzz.h), so a seed of a 33 MiB FAT32 volume is
+# a few hundred KiB.  Exit status 77: a tool is missing (its name on
+# standard error).
 set -eu
 out=$1
-for t in mkfs.fat mcopy mmd sfdisk; do
+for t in mkfs.fat mcopy mmd sfdisk python3; do
 	if ! command -v $t >/dev/null 2>&1; then
 		echo "$t not installed" >&2
 		exit 77
@@ -59,3 +62,16 @@ printf 'label: dos\nstart=64, size=4400, type=6\n' |
 dd if="$out/fat16.img" of="$out/mbr-fat16.img" bs=512 seek=64 \
     conv=notrunc 2>/dev/null
 rm -rf "$tmp"
+# Cut every image after its last non-zero sector.
+for f in "$out"/*.img; do
+	python3 - "$f" <<'PY'
+import sys
+path = sys.argv[1]
+with open(path, "rb") as f:
+    data = f.read()
+end = len(data.rstrip(b"\0"))
+end = (end + 511) // 512 * 512
+with open(path, "r+b") as f:
+    f.truncate(end)
+PY
+done
