@@ -251,6 +251,15 @@ def free_inode_junk(img):
 @kind
 def not_clean(img): img.wr(img.sbloc + 209, b'\0')
 @kind
+def needs_fsck(img):
+    # FS_NEEDSFSCK (0x04) in fs_old_flags (byte 211) and, where the
+    # superblock has them (UFS2, or UFS1 with FS_FLAGS_UPDATED 0x80), in
+    # the 32-bit fs_flags at 1312.
+    old = img.rd(img.sbloc + 211, 1)[0]
+    img.wr(img.sbloc + 211, bytes([old | 0x04]))
+    if img.ufs2 or old & 0x80:
+        img.put('I', img.sbloc + 1312, img.u('I', img.sbloc + 1312) | 0x04)
+@kind
 def entry_to_free_inode(img):
     off, ino, rl, t, name = img.entry('/d1/f11')
     img.put('I', off, img.free_inode())

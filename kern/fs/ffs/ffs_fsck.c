@@ -2473,8 +2473,16 @@ ffs_fsck(struct vnode *devvp, struct fsck_args *fa)
 	if (k.k_mode == FSCK_NOWRITE || k.k_found == 0 || k.k_ioerror ||
 	    round == 2)
 		break;
-	if ((error = bflush(devvp)) != 0)
+	/*
+	 * The summaries and totals as this round made them, with the file
+	 * system still marked not clean, so that the next round compares
+	 * against them.
+	 */
+	if ((error = bflush(devvp)) != 0 ||
+	    (error = ffs_sbupdate(ump, false)) != 0 ||
+	    (error = bflush(devvp)) != 0)
 		goto out;
+	fa->fa_modified = true;
 	debug(&k, "** repairs were made: checking again");
 	}
 	if (k.k_mode == FSCK_NOWRITE) {

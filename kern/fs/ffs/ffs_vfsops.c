@@ -357,6 +357,19 @@ sb_write(struct ufsmount *ump, bool clean)
 	fs->fs_time = now.tv_sec;
 	raw[offsetof(struct fs, fs_clean)] = (uint8_t)fs->fs_clean;
 	raw[offsetof(struct fs, fs_fmod)] = 0;
+	if (clean) {
+		/* Checked and consistent: no longer "run fsck first". */
+		uint32_t f = ffs_rd32(raw + offsetof(struct fs, fs_flags), sw);
+
+		fs->fs_flags &= ~(uint32_t)(FS_UNCLEAN | FS_NEEDSFSCK);
+		fs->fs_old_flags &= (uint8_t)~(FS_UNCLEAN | FS_NEEDSFSCK);
+		raw[offsetof(struct fs, fs_old_flags)] &=
+		    (uint8_t)~(FS_UNCLEAN | FS_NEEDSFSCK);
+		/* Old UFS1 superblocks keep them in fs_old_flags only. */
+		if (ump->um_ufs2 || (fs->fs_old_flags & FS_FLAGS_UPDATED))
+			ffs_wr32(raw + offsetof(struct fs, fs_flags),
+			    f & ~(uint32_t)(FS_UNCLEAN | FS_NEEDSFSCK), sw);
+	}
 	ffs_wr32(raw + offsetof(struct fs, fs_old_time), (uint32_t)now.tv_sec,
 	    sw);
 	ffs_wr64(raw + offsetof(struct fs, fs_time), (uint64_t)now.tv_sec, sw);
