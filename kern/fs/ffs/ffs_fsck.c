@@ -448,7 +448,7 @@ claim(struct walk *w, int64_t blk, int nfr, int64_t lbn, const char *what)
 	int64_t f;
 	int i;
 
-	if (blk <= 0 || nfr <= 0 || blk + nfr > fs->fs_size) {
+	if (blk <= 0 || nfr <= 0 || blk > fs->fs_size - nfr) {
 		wprob(w, "inode %llu: %s (logical block %lld) at "
 		    "fragment %lld lies outside the file system",
 		    (unsigned long long)w->w_ino, what, (long long)lbn,
@@ -679,7 +679,7 @@ cut_ind(struct fck *k, int64_t blk, int level, int64_t lbn0, int64_t span,
 	int error;
 
 	*dropme = false;
-	if (blk <= 0 || blk + fs->fs_frag > fs->fs_size || is_meta(fs, blk) ||
+	if (blk <= 0 || blk > fs->fs_size - fs->fs_frag || is_meta(fs, blk) ||
 	    lbn0 >= cut) {
 		*dropme = true;
 		return 0;
