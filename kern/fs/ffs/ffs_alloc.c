@@ -263,25 +263,23 @@ areas_overlap(int64_t a, int64_t alen, int64_t b, int64_t blen)
 }
 
 /*
- * The header of group cr: its number, size and inode count, and the maps
+ * The header of group cgx: its number, size and inode count, and the maps
  * it points at, each inside the group block and apart from the others.
- * Sets the map pointers of cr.  NULL, or what is wrong.
+ * NULL, or what is wrong.  What a read-write mount requires before it
+ * allocates in a group, and what fsck requires before it keeps a header.
  */
-static const char *
-cg_check_header(const struct ufsmount *ump, struct cgref *cr)
+const char *
+ffs_cg_check(const struct ufsmount *ump, uint32_t cgx, const struct cg *cg)
 {
 	const struct fs *fs = ump->um_fs;
-	const struct cg *cg = &cr->cr_cg;
 	int64_t ndblk, nblk = (int64_t)fs->fs_fpg >> fs->fs_fragshift;
 	int64_t off[4], len[4], end = 0;
-	uint8_t *p = cr->cr_bp->b_data;
 	int i, j, n = 2;
 
-	ndblk = MIN((int64_t)fs->fs_fpg,
-	    fs->fs_size - ffs_cgbase(fs, cr->cr_cgx));
+	ndblk = MIN((int64_t)fs->fs_fpg, fs->fs_size - ffs_cgbase(fs, cgx));
 	if (cg->cg_magic != CG_MAGIC)
 		return "bad magic number";
-	if (cg->cg_cgx != (int32_t)cr->cr_cgx)
+	if (cg->cg_cgx != (int32_t)cgx)
 		return "header of another group";
 	if (cg->cg_ndblk != ndblk)
 		return "wrong number of fragments";
@@ -306,6 +304,8 @@ cg_check_header(const struct ufsmount *ump, struct cgref *cr)
 		off[3] = cg->cg_clusteroff;
 		len[3] = howmany(nblk, 8);
 		n = 4;
+		if (!cg_area_ok(fs, cg->cg_clustersumoff, 0))
+			return "maps outside the group block";
 		if (cg->cg_nclusterblks != ndblk >> fs->fs_fragshift)
 			return "wrong number of cluster map blocks";
 	}
@@ -319,10 +319,25 @@ cg_check_header(const struct ufsmount *ump, struct cgref *cr)
 	}
 	if (cg->cg_nextfreeoff < end || cg->cg_nextfreeoff > fs->fs_cgsize)
 		return "bad end of the maps";
-	cr->cr_inosused = p + off[0];
-	cr->cr_blksfree = p + off[1];
-	cr->cr_clustersfree = n == 4 ? p + off[3] : NULL;
-	cr->cr_clustersum = n == 4 ? p + cg->cg_clustersumoff : NULL;
+	return NULL;
+}
+
+/* ffs_cg_check() on group cr, then its map pointers. */
+static const char *
+cg_check_header(const struct ufsmount *ump, struct cgref *cr)
+{
+	const struct cg *cg = &cr->cr_cg;
+	uint8_t *p = cr->cr_bp->b_data;
+	const char *bad;
+
+	if ((bad = ffs_cg_check(ump, cr->cr_cgx, cg)) != NULL)
+		return bad;
+	cr->cr_inosused = p + cg->cg_iusedoff;
+	cr->cr_blksfree = p + cg->cg_freeoff;
+	cr->cr_clustersfree = ump->um_fs->fs_contigsumsize > 0 ?
+	    p + cg->cg_clusteroff : NULL;
+	cr->cr_clustersum = ump->um_fs->fs_contigsumsize > 0 ?
+	    p + cg->cg_clustersumoff : NULL;
 	return NULL;
 }
 

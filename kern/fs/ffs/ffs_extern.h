@@ -70,6 +70,8 @@ void	ffs_dinode_encode(const struct ufsmount *, const union ffs_dinode *,
 void	ffs_symlink_store(struct inode *, const char *, size_t);
 void	ffs_sb_swap(struct fs *);
 void	ffs_cg_swap(struct cg *);
+const char *ffs_cg_check(const struct ufsmount *, uint32_t,
+	    const struct cg *);
 void	ffs_dinode1_swap(struct ufs1_dinode *);
 void	ffs_dinode2_swap(struct ufs2_dinode *);
 void	ffs_sb_decode(const void *, struct fs *, bool);

@@ -1044,93 +1044,16 @@ cg_layout_at(const struct fck *k, uint32_t c, int64_t base,
 	}
 }
 
-/* Is [off, off + len) inside a group block, past the header? */
-static bool
-cg_inside(const struct fs *fs, int64_t off, int64_t len)
-{
-	return off >= (int64_t)sizeof(struct cg) && off <= fs->fs_cgsize &&
-	    len >= 0 && len <= fs->fs_cgsize - off;
-}
-
 /*
- * The rest of what the write path checks in a group header before it
- * allocates there (ffs_alloc.c): inode count, the UFS1 rotational tables,
- * maps apart from each other, the end of the maps, the cluster count.
- * A header that passes here is one a read-write mount accepts.
+ * Is group c's header usable as it is?  Exactly what a read-write mount
+ * requires of it before allocating there (ffs_cg_check, ffs_alloc.c).
  */
-static const char *
-cg_ok_more(struct fck *k, const struct cg *cg, const struct cglayout *l)
-{
-	struct fs *fs = k->k_fs;
-	int64_t off[4], len[4], end = 0;
-	int i, j, n = 2;
-
-	if (k->k_ump->um_ufs2 ? cg->cg_niblk != fs->fs_ipg :
-	    (uint16_t)cg->cg_old_niblk != (uint16_t)fs->fs_ipg)
-		return "wrong inode count";
-	if (!k->k_ump->um_ufs2 && (cg->cg_old_btotoff != 0 ||
-	    cg->cg_old_boff != 0) && (!cg_inside(fs, cg->cg_old_btotoff, 0) ||
-	    !cg_inside(fs, cg->cg_old_boff, 0)))
-		return "rotational tables outside the group block";
-	off[0] = cg->cg_iusedoff;
-	len[0] = howmany((int64_t)fs->fs_ipg, 8);
-	off[1] = cg->cg_freeoff;
-	len[1] = howmany((int64_t)fs->fs_fpg, 8);
-	if (fs->fs_contigsumsize > 0) {
-		off[2] = (int64_t)cg->cg_clustersumoff + 4;
-		len[2] = 4 * (int64_t)fs->fs_contigsumsize;
-		off[3] = cg->cg_clusteroff;
-		len[3] = howmany((int64_t)fs->fs_fpg >> fs->fs_fragshift, 8);
-		n = 4;
-		if (cg->cg_nclusterblks != l->l_ndblk >> fs->fs_fragshift)
-			return "wrong cluster count";
-	}
-	for (i = 0; i < n; i++) {
-		for (j = 0; j < i; j++)
-			if (len[i] > 0 && len[j] > 0 &&
-			    off[i] < off[j] + len[j] && off[j] < off[i] + len[i])
-				return "maps overlap";
-		end = MAX(end, off[i] + len[i]);
-	}
-	if (cg->cg_nextfreeoff < end || cg->cg_nextfreeoff > fs->fs_cgsize)
-		return "bad end of the maps";
-	return NULL;
-}
-
-/* Is group c's header usable as it is (offsets inside, right group)? */
 static bool
 cg_ok(struct fck *k, uint32_t c, const struct cg *cg, bool quiet)
 {
-	struct fs *fs = k->k_fs;
-	int64_t sz = fs->fs_cgsize;
-	struct cglayout l;
-	const char *why = NULL;
+	const char *why;
 
-	cg_layout(k, c, &l);
-	if (cg->cg_magic != CG_MAGIC)
-		why = "bad magic number";
-	else if ((uint32_t)cg->cg_cgx != c)
-		why = "wrong group number";
-	else if (cg->cg_ndblk != l.l_ndblk)
-		why = "wrong fragment count";
-	else if (cg->cg_iusedoff < (int64_t)sizeof(struct cg) ||
-	    (int64_t)cg->cg_iusedoff + howmany(fs->fs_ipg, 8) > sz ||
-	    cg->cg_freeoff < (int64_t)sizeof(struct cg) ||
-	    (int64_t)cg->cg_freeoff + howmany(fs->fs_fpg, 8) > sz ||
-	    (fs->fs_contigsumsize > 0 &&
-	    (cg->cg_clustersumoff < (int64_t)sizeof(struct cg) ||
-	    (int64_t)cg->cg_clustersumoff + 4 *
-	    ((int64_t)fs->fs_contigsumsize + 1) > sz ||
-	    cg->cg_clusteroff < (int64_t)sizeof(struct cg) ||
-	    (int64_t)cg->cg_clusteroff + howmany(fs->fs_fpg / fs->fs_frag,
-	    8) > sz)))
-		why = "maps outside the group block";
-	else if (k->k_ump->um_ufs2 && (cg->cg_initediblk < 0 ||
-	    cg->cg_initediblk > fs->fs_ipg))
-		why = "bad count of initialised inodes";
-	else
-		why = cg_ok_more(k, cg, &l);
-	if (why == NULL)
+	if ((why = ffs_cg_check(k->k_ump, c, cg)) == NULL)
 		return true;
 	if (!quiet)
 		problem(k, FIX_YES, "cylinder group %u: %s; its header and "
