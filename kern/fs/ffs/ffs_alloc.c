@@ -358,7 +358,7 @@ cg_meta_used(const struct ufsmount *ump, const struct cgref *cr)
 	    ffs_cgstart(fs, cr->cr_cgx) + fs->fs_sblkno - base;
 	hi[0] = ffs_cgstart(fs, cr->cr_cgx) + fs->fs_dblkno - base;
 	lo[1] = fs->fs_csaddr - base;
-	hi[1] = lo[1] + howmany(fs->fs_cssize, fs->fs_fsize);
+	hi[1] = lo[1] + howmany((int64_t)fs->fs_cssize, fs->fs_fsize);
 	for (i = 0; i < 2; i++)
 		for (f = MAX(lo[i], 0); f < MIN(hi[i], ndblk); f++)
 			if (isset(cr->cr_blksfree, f))

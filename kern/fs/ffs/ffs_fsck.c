@@ -259,7 +259,7 @@ is_meta(const struct fs *fs, int64_t f)
 	if (f >= lo && f < hi)
 		return true;
 	return f >= fs->fs_csaddr && f < fs->fs_csaddr +
-	    howmany(fs->fs_cssize, fs->fs_fsize);
+	    howmany((int64_t)fs->fs_cssize, fs->fs_fsize);
 }
 
 static inline bool
@@ -1034,13 +1034,13 @@ cg_layout_at(const struct fck *k, uint32_t c, int64_t base,
 	l->l_rot = false;
 	l->l_ndblk = MIN((int64_t)fs->fs_fpg, fs->fs_size - ffs_cgbase(fs, c));
 	l->l_iused = base;
-	l->l_free = base + howmany(fs->fs_ipg, 8);
-	l->l_next = l->l_free + howmany(fs->fs_fpg, 8);
+	l->l_free = base + howmany((int64_t)fs->fs_ipg, 8);
+	l->l_next = l->l_free + howmany((int64_t)fs->fs_fpg, 8);
 	l->l_clsum = l->l_cl = 0;
 	if (fs->fs_contigsumsize > 0) {
 		l->l_clsum = roundup(l->l_next - 4, 4);
 		l->l_cl = l->l_clsum + ((int64_t)fs->fs_contigsumsize + 1) * 4;
-		l->l_next = l->l_cl + howmany(fs->fs_fpg / fs->fs_frag, 8);
+		l->l_next = l->l_cl + howmany((int64_t)fs->fs_fpg / fs->fs_frag, 8);
 	}
 }
 
@@ -1086,7 +1086,7 @@ pass1(struct fck *k)
 		for (f = lo; f < hi; f++)
 			used_set(k, f);
 	}
-	for (f = fs->fs_csaddr; f < fs->fs_csaddr + howmany(fs->fs_cssize,
+	for (f = fs->fs_csaddr; f < fs->fs_csaddr + howmany((int64_t)fs->fs_cssize,
 	    fs->fs_fsize) && f < fs->fs_size; f++)
 		used_set(k, f);
 	for (c = 0; c < (uint32_t)fs->fs_ncg; c++) {

@@ -195,7 +195,7 @@ sb_check_summary(const struct fs *fs, char *why, size_t whylen)
 	int64_t need = (int64_t)fs->fs_ncg * (int64_t)sizeof(struct csum);
 
 	if (fs->fs_cssize < need || fs->fs_csaddr < 0 || fs->fs_csaddr >
-	    fs->fs_size - howmany(fs->fs_cssize, fs->fs_fsize))
+	    fs->fs_size - howmany((int64_t)fs->fs_cssize, fs->fs_fsize))
 		SB_BAD("bad summary area (csaddr %lld, cssize %d)",
 		    (long long)fs->fs_csaddr, fs->fs_cssize);
 	return 0;
@@ -249,7 +249,7 @@ sb_check_rw(const struct fs *fs, int64_t loc, char *why, size_t whylen)
 		SB_BAD("the superblock at byte %lld is not before the first "
 		    "group's backup (fragment %d)", (long long)loc,
 		    fs->fs_sblkno);
-	csend = fs->fs_csaddr + howmany(fs->fs_cssize, fs->fs_fsize);
+	csend = fs->fs_csaddr + howmany((int64_t)fs->fs_cssize, fs->fs_fsize);
 	clast = (uint32_t)((csend - 1) / fs->fs_fpg);
 	for (c = (uint32_t)(fs->fs_csaddr / fs->fs_fpg); c <= clast; c++) {
 		lo = c == 0 ? 0 : ffs_cgstart(fs, c) + fs->fs_sblkno;
@@ -361,7 +361,7 @@ ffs_blkok(const struct fs *fs, int64_t blk, int64_t nfrags)
 	if (blk < hi && end > lo)
 		return false;
 	lo = fs->fs_csaddr;
-	hi = lo + howmany(fs->fs_cssize, fs->fs_fsize);
+	hi = lo + howmany((int64_t)fs->fs_cssize, fs->fs_fsize);
 	return !(blk < hi && end > lo);
 }
 
