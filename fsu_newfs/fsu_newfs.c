@@ -51,6 +51,7 @@ struct newfs_opts {
 	uint64_t	 no_size;	/* -s, bytes */
 	char		 no_kopts[512];	/* the type's options */
 	char		 no_feats[256];	/* -O features, ':'-separated */
+	int		 no_jsize;	/* -J given */
 	struct ukfs_newfs no_un;
 };
 
@@ -186,6 +187,7 @@ journal_opt(struct newfs_opts *no, const char *arg)
 		exit(1);
 	}
 	kopt(no, "jsize", arg + 5);
+	no->no_jsize = 1;
 }
 
 static void
@@ -333,6 +335,12 @@ parse_args(int argc, char **argv, struct newfs_opts *no)
 		default:
 			usage();
 		}
+	}
+	if ((no->no_feats[0] != '\0' || no->no_jsize) &&
+	    strcmp(no->no_fstype, "ext2fs") != 0) {
+		fprintf(stderr, "fsu_newfs: -O features and -J are for ext2, "
+		    "ext3 and ext4\n");
+		exit(1);
 	}
 	if (no->no_feats[0] != '\0')
 		kopt(no, "features", no->no_feats);

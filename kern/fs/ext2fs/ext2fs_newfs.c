@@ -302,6 +302,8 @@ e2_features(const char *opts, bool quiet, struct e2geom *g, bool *jaskedp)
 	for (p = list; *p != '\0'; p = *e != '\0' ? e + 1 : e) {
 		if ((e = strchr(p, ':')) == NULL)
 			e = p + strlen(p);
+		if (e == p)
+			continue;
 		neg = *p == '^';
 		len = (size_t)(e - p) - neg;
 		if (len == 0 || len >= sizeof(name)) {
