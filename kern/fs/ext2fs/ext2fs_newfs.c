@@ -607,7 +607,7 @@ lay_free(const struct e2geom *g, struct e2lay *l)
 	l->l_used = l->l_pre = NULL;
 }
 
-static void
+static int
 lay_init(const struct e2geom *g, struct e2lay *l)
 {
 	uint32_t n;
@@ -615,8 +615,11 @@ lay_init(const struct e2geom *g, struct e2lay *l)
 	memset(l, 0, sizeof(*l));
 	l->l_used = kmem_zalloc((size_t)g->g_ngroups * sizeof(uint32_t));
 	l->l_pre = kmem_zalloc((size_t)g->g_ngroups * sizeof(uint32_t));
+	if (l->l_used == NULL || l->l_pre == NULL)
+		return ENOMEM;
 	for (n = 0; n < g->g_ngroups; n++)
 		l->l_used[n] = grp_meta(g, n);
+	return 0;
 }
 
 static int
@@ -744,8 +747,11 @@ jnl_extents(const struct e2geom *g, struct e2lay *l, struct e2wr *w)
 	uint32_t nr = 0, nleaves, i, j, k;
 	int error = 0;
 
-	cap = (uint64_t)g->g_ngroups + g->g_jblocks / EXT4_EXT_INIT_MAXLEN + 2;
-	runs = kmem_zalloc((size_t)cap * sizeof(*runs));
+	/* A run per group crossed, and per 32768 blocks. */
+	cap = MIN((uint64_t)g->g_ngroups + 1, g->g_jblocks) +
+	    g->g_jblocks / EXT4_EXT_INIT_MAXLEN + 1;
+	if ((runs = kmem_zalloc((size_t)cap * sizeof(*runs))) == NULL)
+		return ENOMEM;
 	for (lb = 0; lb < g->g_jblocks && error == 0; lb++) {
 		if ((error = lay_alloc(g, l, &b)) != 0)
 			break;
@@ -858,8 +864,8 @@ e2_layout(const struct e2geom *g, struct e2lay *l, struct e2wr *w,
 	uint32_t n;
 	int error;
 
-	lay_init(g, l);
-	if ((error = lay_alloc(g, l, &l->l_rootblk)) != 0 ||
+	if ((error = lay_init(g, l)) != 0 ||
+	    (error = lay_alloc(g, l, &l->l_rootblk)) != 0 ||
 	    (error = lay_alloc(g, l, &l->l_lpfblk)) != 0 ||
 	    (error = lay_journal(g, l, w, uuid)) != 0)
 		return error;
@@ -1068,7 +1074,11 @@ ext2fs_fit(struct knewfs *kn)
 		kn->kn_size = 0;
 		return error;
 	}
-	dirbytes = kmem_zalloc(kn->kn_nent * sizeof(*dirbytes));
+	if ((dirbytes = kmem_zalloc(kn->kn_nent * sizeof(*dirbytes))) ==
+	    NULL) {
+		kn->kn_size = 0;
+		return ENOMEM;
+	}
 	for (i = 1; i < kn->kn_nent; i++) {
 		if (ke[i].ke_parent >= i) {
 			kmem_free(dirbytes, kn->kn_nent * sizeof(*dirbytes));
@@ -1106,6 +1116,8 @@ ext2fs_fit(struct knewfs *kn)
 			need = fit_need(kn, &g, dirbytes);
 			error = e2_layout(&g, &l, NULL, NULL);
 			lay_free(&g, &l);
+			if (error == ENOMEM)
+				break;
 		}
 		if (error == 0) {
 			want = need + g.g_blocks * (kn->kn_freepct +
@@ -1130,7 +1142,7 @@ ext2fs_fit(struct knewfs *kn)
 	}
 	kmem_free(dirbytes, kn->kn_nent * sizeof(*dirbytes));
 	kn->kn_size = 0;
-	return EFBIG;
+	return error == ENOMEM ? ENOMEM : EFBIG;
 }
 
 /* The feature names of g, for the listing. */
@@ -1228,6 +1240,8 @@ csum_mount(const struct e2geom *g, const struct ext2_sb *sb)
 {
 	struct e2mount *cm = kmem_zalloc(sizeof(*cm));
 
+	if (cm == NULL)
+		return NULL;
 	cm->em_sb = *sb;
 	cm->em_bsize = g->g_bsize;
 	cm->em_isize = NF_ISIZE;
@@ -1354,7 +1368,8 @@ root_write(const struct e2geom *g, const struct e2lay *l,
 	    g->g_bsize)) != 0)
 		return error;
 
-	inos = kmem_zalloc(itlen);
+	if ((inos = kmem_zalloc(itlen)) == NULL)
+		return ENOMEM;
 	dir_inode(g, &di, 040755, 3, l->l_rootblk, now);
 	memcpy(inos + (EXT2_ROOTINO - 1) * NF_ISIZE, &di, sizeof(di));
 	dir_inode(g, &di, 040700, 2, l->l_lpfblk, now);
@@ -1405,6 +1420,8 @@ ext2fs_newfs(struct vnode *devvp, struct newfs_args *na)
 		return error;
 	if ((error = e2_layout(&g, &l, NULL, NULL)) != 0) {
 		lay_free(&g, &l);
+		if (error == ENOMEM)
+			return error;
 		kprintf("newfs: %s for a journal of %llu blocks\n",
 		    error == ENOSPC ? "no room" : "too many pieces",
 		    (unsigned long long)g.g_jblocks);
@@ -1453,10 +1470,18 @@ ext2fs_newfs(struct vnode *devvp, struct newfs_args *na)
 	gdt = kmem_zalloc((size_t)g.g_gdtblocks * g.g_bsize);
 	gds = kmem_zalloc((size_t)g.g_ngroups * sizeof(*gds));
 	sb = kmem_zalloc(sizeof(*sb));
-
+	if (w.w_blk == NULL || w.w_ind[0] == NULL || w.w_ind[1] == NULL ||
+	    w.w_ind[2] == NULL || zeros == NULL || gdt == NULL ||
+	    gds == NULL || sb == NULL) {
+		error = ENOMEM;
+		goto out;
+	}
 	freeinos = (uint64_t)g.g_ipg * g.g_ngroups - NF_FIRSTINO;
 	sb_fill(&g, &l, sb, &now, seed, freeinos);
-	w.w_cm = csum_mount(&g, sb);
+	if ((w.w_cm = csum_mount(&g, sb)) == NULL) {
+		error = ENOMEM;
+		goto out;
+	}
 
 	/* The descriptors and bitmaps, then the copies of both. */
 	for (n = 0; error == 0 && n < g.g_ngroups; n++) {
@@ -1498,14 +1523,22 @@ ext2fs_newfs(struct vnode *devvp, struct newfs_args *na)
 	if (error == 0)
 		error = root_write(&g, &l, &w, &gds[0], &now);
 
-	kmem_free(w.w_cm, sizeof(*w.w_cm));
-	kmem_free(sb, sizeof(*sb));
-	kmem_free(gds, (size_t)g.g_ngroups * sizeof(*gds));
-	kmem_free(gdt, (size_t)g.g_gdtblocks * g.g_bsize);
-	kmem_free(zeros, NF_CHUNK);
+out:
+	if (w.w_cm != NULL)
+		kmem_free(w.w_cm, sizeof(*w.w_cm));
+	if (sb != NULL)
+		kmem_free(sb, sizeof(*sb));
+	if (gds != NULL)
+		kmem_free(gds, (size_t)g.g_ngroups * sizeof(*gds));
+	if (gdt != NULL)
+		kmem_free(gdt, (size_t)g.g_gdtblocks * g.g_bsize);
+	if (zeros != NULL)
+		kmem_free(zeros, NF_CHUNK);
 	for (i = 0; i < 3; i++)
-		kmem_free(w.w_ind[i], g.g_bsize);
-	kmem_free(w.w_blk, g.g_bsize);
+		if (w.w_ind[i] != NULL)
+			kmem_free(w.w_ind[i], g.g_bsize);
+	if (w.w_blk != NULL)
+		kmem_free(w.w_blk, g.g_bsize);
 	lay_free(&g, &l);
 	return error;
 }
