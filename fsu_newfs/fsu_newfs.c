@@ -4,9 +4,13 @@
  * an archive or an mtree manifest (-F).
  *
  *	fsu_newfs [-t fstype] [-p partition] [-v] [-N] [-q] [-B be|le]
- *	    [-b block-size] [-f frag-size] [-i bytes-per-inode] [-L label]
- *	    [-m free-space] [-n inodes] [-O 1|2|12|16|32] [-o time|space]
- *	    [-s size | -F source [-e space] [-E inodes]] image
+ *	    [-b block-size] [-f frag-size] [-i bytes-per-inode] [-J size=MiB]
+ *	    [-L label] [-m free-space] [-n inodes] [-O format | -O features]
+ *	    [-o time|space] [-s size | -F source [-e space] [-E inodes]] image
+ *
+ * -t ext2, ext3 and ext4 are the kernel's ext2fs with type=...; -O with a
+ * number is the format (UFS 1 or 2, FAT 12, 16 or 32), otherwise mke2fs's
+ * feature list (name,^name,...), passed on as features=name:^name.
  *
  * The file system is made by the kernel (ukfs_newfs); this program only
  * turns the options into the type's option string and, with -F, describes
@@ -30,10 +34,12 @@
 static const char usage_line[] =
     "usage: fsu_newfs [-t fstype] [-p partition] [-v] [-N] [-q] "
     "[-B be|le] [-b block-size]\n"
-    "                 [-f frag-size] [-i bytes-per-inode] [-L label] "
-    "[-m free-space]\n"
-    "                 [-n inodes] [-O 1|2|12|16|32] [-o time|space]\n"
-    "                 [-s size | -F source [-e space] [-E inodes]] image\n";
+    "                 [-f frag-size] [-i bytes-per-inode] [-J size=MiB] "
+    "[-L label]\n"
+    "                 [-m free-space] [-n inodes] "
+    "[-O 1|2|12|16|32 | -O [^]feature,...]\n"
+    "                 [-o time|space] "
+    "[-s size | -F source [-e space] [-E inodes]] image\n";
 
 struct newfs_opts {
 	const char	*no_fstype;
@@ -44,6 +50,8 @@ struct newfs_opts {
 	int		 no_quiet;	/* -q */
 	uint64_t	 no_size;	/* -s, bytes */
 	char		 no_kopts[512];	/* the type's options */
+	char		 no_feats[256];	/* -O features, ':'-separated */
+	int		 no_jsize;	/* -J given */
 	struct ukfs_newfs no_un;
 };
 
@@ -140,6 +148,48 @@ kopt_size(struct newfs_opts *no, const char *key, const char *arg,
 	kopt(no, key, buf);
 }
 
+/*
+ * -O name,^name,...: features (mke2fs's names) set or cleared, gathered
+ * from every -O and passed on ':'-separated.
+ */
+static void
+feature_opt(struct newfs_opts *no, const char *arg)
+{
+	size_t len = strlen(no->no_feats), n = strlen(arg), i;
+
+	if (n == 0 || strspn(arg, "abcdefghijklmnopqrstuvwxyz0123456789_^,-")
+	    != n) {
+		fprintf(stderr, "fsu_newfs: bad feature list \"%s\" (names "
+		    "as mke2fs's, ^ to clear, separated by commas)\n", arg);
+		exit(1);
+	}
+	if (len + n + 2 > sizeof(no->no_feats)) {
+		fprintf(stderr, "fsu_newfs: too many features\n");
+		exit(1);
+	}
+	if (len > 0)
+		no->no_feats[len++] = ':';
+	for (i = 0; i <= n; i++)
+		no->no_feats[len + i] = arg[i] == ',' ? ':' : arg[i];
+}
+
+/* -J size=N: the journal's size in MiB, as mke2fs takes it. */
+static void
+journal_opt(struct newfs_opts *no, const char *arg)
+{
+	int64_t v = -1;
+
+	if (strncmp(arg, "size=", 5) == 0)
+		v = newfs_parse_size(arg + 5, 1);
+	if (v <= 0 || strspn(arg + 5, "0123456789") != strlen(arg + 5)) {
+		fprintf(stderr, "fsu_newfs: the journal option is size=N (N "
+		    "MiB), not \"%s\"\n", arg);
+		exit(1);
+	}
+	kopt(no, "jsize", arg + 5);
+	no->no_jsize = 1;
+}
+
 static void
 parse_args(int argc, char **argv, struct newfs_opts *no)
 {
@@ -155,7 +205,7 @@ parse_args(int argc, char **argv, struct newfs_opts *no)
 	}
 	opterr = 1;
 	while ((ch = getopt(argc, argv,
-	    "B:b:E:e:F:f:i:L:m:Nn:O:o:p:qs:t:v")) != -1) {
+	    "B:b:E:e:F:f:i:J:L:m:Nn:O:o:p:qs:t:v")) != -1) {
 		switch (ch) {
 		case 'B':
 			if (strcmp(optarg, "be") != 0 &&
@@ -203,6 +253,9 @@ parse_args(int argc, char **argv, struct newfs_opts *no)
 		case 'i':
 			kopt_size(no, "density", optarg, "bytes per inode");
 			break;
+		case 'J':
+			journal_opt(no, optarg);
+			break;
 		case 'L':
 			if (strlen(optarg) > 31 || strchr(optarg, ',') !=
 			    NULL) {
@@ -230,8 +283,11 @@ parse_args(int argc, char **argv, struct newfs_opts *no)
 			break;
 		case 'O':
 			/* The type checks the value: 1|2, 12|16|32. */
-			if (optarg[0] < '0' || optarg[0] > '9' ||
-			    strspn(optarg, "0123456789") != strlen(optarg) ||
+			if (optarg[0] < '0' || optarg[0] > '9') {
+				feature_opt(no, optarg);
+				break;
+			}
+			if (strspn(optarg, "0123456789") != strlen(optarg) ||
 			    strlen(optarg) > 2) {
 				fprintf(stderr, "fsu_newfs: format is 1 or 2 "
 				    "(UFS1, UFS2), or 12, 16 or 32 (FAT), not "
@@ -266,6 +322,12 @@ parse_args(int argc, char **argv, struct newfs_opts *no)
 			break;
 		case 't':
 			no->no_fstype = optarg;
+			if (strcmp(optarg, "ext2") == 0 ||
+			    strcmp(optarg, "ext3") == 0 ||
+			    strcmp(optarg, "ext4") == 0) {
+				no->no_fstype = "ext2fs";
+				kopt(no, "type", optarg);
+			}
 			break;
 		case 'v':
 			fsu_verbose = 1;
@@ -274,6 +336,14 @@ parse_args(int argc, char **argv, struct newfs_opts *no)
 			usage();
 		}
 	}
+	if ((no->no_feats[0] != '\0' || no->no_jsize) &&
+	    strcmp(no->no_fstype, "ext2fs") != 0) {
+		fprintf(stderr, "fsu_newfs: -O features and -J are for ext2, "
+		    "ext3 and ext4\n");
+		exit(1);
+	}
+	if (no->no_feats[0] != '\0')
+		kopt(no, "features", no->no_feats);
 	argc -= optind;
 	argv += optind;
 	if (argc == 1)

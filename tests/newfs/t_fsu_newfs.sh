@@ -531,6 +531,244 @@ ext2fs_body() {
 	[ ! -e img ] || atf_fail "left an image"
 }
 
+# mkext DIR BIG N: a tree of every kind of file for ext3 and ext4: a
+# BIG-byte file, small ones, a directory of N entries, hard links, fast
+# and slow symbolic links, a fifo and (as root) a device node.
+mkext() {
+	mkdir -p "$1/d/e" "$1/many" "$1/empty"
+	head -c "$2" /dev/urandom >"$1/big"
+	i=1
+	while [ $i -le 20 ]; do
+		head -c $((i * 1531)) /dev/urandom >"$1/d/f$i"
+		i=$((i + 1))
+	done
+	python3 -c 'import sys
+for i in range(int(sys.argv[2])):
+    open("%s/many/entry-with-a-longer-name-%d" % (sys.argv[1], i), "w").write(str(i))' "$1" "$3"
+	ln "$1/d/f1" "$1/d/e/hard"
+	ln -s f2 "$1/d/sym"
+	ln -s "$(printf '%0200d' 0)" "$1/d/longsym"
+	mkfifo "$1/d/fifo"
+	if [ "$(id -u)" = 0 ]; then
+		mknod "$1/d/null" c 1 3
+	fi
+}
+
+# extcheck IMG TREE: e2fsck -fn accepts IMG, and debugfs reads back
+# TREE from it: contents, links, symbolic links, special files.
+extcheck() {
+	e2fsck -fn "$1" >fsck.out 2>&1 ||
+	    atf_fail "e2fsck $1: $(grep -v '^Pass' fsck.out | head -n 5 | tr '\n' ' ')"
+	rm -rf out
+	mkdir out
+	debugfs -R 'rdump / out' "$1" >/dev/null 2>&1
+	rmdir out/lost+found || atf_fail "$1: no empty lost+found"
+	diff -r --no-dereference -x fifo -x null "$2" out >diff.out 2>&1 ||
+	    atf_fail "$1: read back differs: $(head -n 3 diff.out | tr '\n' ' ')"
+	debugfs -R 'ls -l /d' "$1" 2>/dev/null >ls.out
+	grep -q ' 10644 .* fifo$' ls.out || atf_fail "$1: no fifo"
+	grep -q '120777 .* 200 .* longsym$' ls.out || atf_fail "$1: no symlink"
+	i1=$(awk '$NF == "f1" { print $1 }' ls.out)
+	i2=$(debugfs -R 'ls -l /d/e' "$1" 2>/dev/null |
+	    awk '$NF == "hard" { print $1 }')
+	[ -n "$i1" ] && [ "$i1" = "$i2" ] || atf_fail "$1: hard link"
+	if [ -e "$2/d/null" ]; then
+		debugfs -R 'stat /d/null' "$1" 2>/dev/null |
+		    grep -q 'number: 01:03' || atf_fail "$1: device node"
+	fi
+}
+
+atf_test_case ext34
+ext34_head() {
+	atf_set "descr" "-t ext3 and -t ext4 (and -O, -J, -b) make journalled " \
+	    "file systems with mke2fs's features that e2fsck -fn accepts, " \
+	    "before and after fsu_put -R of every kind of file, which " \
+	    "debugfs reads back"
+	atf_set "require.progs" "e2fsck debugfs dumpe2fs python3"
+	atf_set "timeout" "900"
+}
+ext34_body() {
+	h_init
+	mkext tree 3000000 2000
+	mkext small 100000 100
+	e4='has_journal,dir_index,filetype,extent,64bit,sparse_super,large_file,huge_file,dir_nlink,extra_isize,metadata_csum'
+	e3='has_journal,dir_index,filetype,sparse_super,large_file'
+	# type, options, size, tree, block size, journal blocks, features
+	# wanted, features not wanted.
+	while read -r t opts size src bs jb want nowant; do
+		rm -f img
+		# shellcheck disable=SC2086
+		atf_check -s exit:0 -o match:"blocks of $bs bytes\) $t" \
+		    fsu_newfs -t $t $opts -s $size img
+		e2fsck -fn img >fsck.out 2>&1 ||
+		    atf_fail "$t $opts $size: e2fsck: $(tail -n 3 fsck.out)"
+		dumpe2fs -h img 2>/dev/null >dump
+		grep -q "^Block size: *$bs\$" dump || atf_fail "$t $opts: bsize"
+		grep -q "^Journal inode: *8\$" dump || atf_fail "$t $opts: journal"
+		grep -q "^Total journal blocks: *$jb\$" dump ||
+		    atf_fail "$t $opts: journal size $(grep 'journal blocks' dump)"
+		grep -q "^Journal backup: *inode blocks" dump ||
+		    atf_fail "$t $opts: s_jnl_blocks"
+		grep -q "^Journal start: *0\$" dump || atf_fail "$t $opts: dirty"
+		debugfs -R logdump img 2>/dev/null | grep -q 'transaction 1$' ||
+		    atf_fail "$t $opts: logdump"
+		feats=$(sed -n 's/^Filesystem features: *//p' dump)
+		for f in $(echo "$want" | tr , ' '); do
+			case " $feats " in *" $f "*) ;;
+			*) atf_fail "$t $opts: no $f in $feats" ;; esac
+		done
+		for f in $(echo "$nowant" | tr , ' '); do
+			case " $feats " in *" $f "*)
+				atf_fail "$t $opts: $f in $feats" ;; esac
+		done
+		atf_check -s exit:0 -o empty -e empty fsu_put img -p -R "$src/." /
+		extcheck img "$src"
+	done <<EOF
+ext3 -m5 64m tree 1024 4096 $e3 extent,64bit,metadata_csum
+ext4 -m5 64m tree 1024 4096 $e4 flex_bg,uninit_bg
+ext4 -m5 2m small 1024 1024 metadata_csum,extent -
+ext3 -m5 2m small 1024 1024 has_journal extent
+ext4 -O^64bit 32m tree 1024 4096 metadata_csum,extent 64bit
+ext4 -O^metadata_csum 32m tree 1024 4096 64bit,extent metadata_csum
+ext4 -O^metadata_csum,uninit_bg 32m tree 1024 4096 uninit_bg metadata_csum
+ext4 -Oflex_bg,^huge_file 32m tree 1024 4096 flex_bg huge_file
+ext4 -b4096 256m tree 4096 4096 metadata_csum -
+ext3 -b4096 1g tree 4096 8192 has_journal extent
+ext4 -m5 1g tree 4096 8192 metadata_csum,64bit -
+ext4 -b1024 1g tree 1024 16384 metadata_csum -
+ext4 -Jsize=100 300m tree 1024 102400 metadata_csum -
+ext3 -Jsize=100 300m tree 1024 102400 has_journal extent
+ext2 -Ohas_journal 64m tree 1024 4096 has_journal dir_index
+EOF
+	# ext4 on a 1 MiB image: no room for a journal, said, none made.
+	rm -f img
+	atf_check -s exit:0 -o match:'no journal' fsu_newfs -t ext4 -s 1m img
+	atf_check -s exit:0 -o ignore -e ignore e2fsck -fn img
+	atf_check -s exit:0 -o not-match:has_journal -e ignore dumpe2fs -h img
+	# Over an image full of other bytes: the journal is cleared too.
+	head -c 40m /dev/urandom >img
+	atf_check -s exit:0 -o ignore fsu_newfs -t ext4 img
+	atf_check -s exit:0 -o ignore -e ignore e2fsck -fn img
+	debugfs -R 'dump <8> j.bin' img 2>/dev/null
+	[ "$(tail -c +1025 j.bin | tr -d '\0' | wc -c)" = 0 ] ||
+	    atf_fail "journal not cleared"
+	atf_check -s exit:0 -o empty -e empty fsu_put img -p -R small/. /
+	extcheck img small
+}
+
+atf_test_case ext34_fit
+ext34_fit_head() {
+	atf_set "descr" "-F fits ext3 and ext4 file systems (journal, extent " \
+	    "trees): fsu_put -R never runs out, at most 10% more free than " \
+	    "asked (or the smallest file system with a journal)"
+	atf_set "require.progs" "e2fsck dumpe2fs python3"
+	atf_set "timeout" "900"
+}
+ext34_fit_body() {
+	h_init
+	mkext tree 3000000 2000
+	for n in 1 1000 3000; do
+		mkfiles t$n $n
+	done
+	for t in ext3 ext4; do
+		for src in t1 t1000 t3000 tree; do
+			for e in 0 1m; do
+				rm -f img
+				atf_check -s exit:0 -o match:"entries of $src" \
+				    fsu_newfs -t $t -F $src -e $e -E 50 img
+				atf_check -s exit:0 -o empty -e empty \
+				    fsu_put img -p -R $src/. /
+				atf_check -s exit:0 -o ignore -e ignore \
+				    e2fsck -fn img
+				dumpe2fs -h img 2>/dev/null >dump
+				bs=$(sed -n 's/^Block size: *//p' dump)
+				fb=$(sed -n 's/^Free blocks: *//p' dump)
+				fi=$(sed -n 's/^Free inodes: *//p' dump)
+				grep -q '^Journal inode: *8' dump ||
+				    atf_fail "$t -F $src: no journal"
+				size=$(stat -c %s img)
+				free=$((fb * bs))
+				want=0
+				[ $e = 1m ] && want=1048576
+				slack=$((size / 10))
+				[ $slack -ge $((8 * bs)) ] || slack=$((8 * bs))
+				[ $free -ge $want ] ||
+				    atf_fail "$t -F $src -e $e: $free free"
+				# 2048 blocks at least hold a journal.
+				[ $((free - want)) -le $slack ] ||
+				    [ $((size / bs)) -le 2200 ] ||
+				    atf_fail "$t -F $src, -e $e: $free free in $size"
+				[ "$fi" -ge 50 ] || atf_fail "$t -F $src: $fi inodes"
+			done
+		done
+	done
+}
+
+atf_test_case ext34_reproducible
+ext34_reproducible_head() {
+	atf_set "descr" "with SOURCE_DATE_EPOCH, ext3 and ext4 images (UUIDs, " \
+	    "hash seed, journal, times) are byte-identical, before and after " \
+	    "fsu_put -R"
+	atf_set "require.progs" "python3"
+}
+ext34_reproducible_body() {
+	h_init
+	mkext small 100000 100
+	SOURCE_DATE_EPOCH=1700000000
+	export SOURCE_DATE_EPOCH
+	for t in ext3 ext4 "ext4 -O ^metadata_csum -J size=20"; do
+		rm -f a.img b.img c.img
+		# shellcheck disable=SC2086
+		fsu_newfs -q -t $t -s 64m a.img
+		# shellcheck disable=SC2086
+		fsu_newfs -q -t $t -s 64m b.img
+		cmp -s a.img b.img || atf_fail "$t: not reproducible"
+		atf_check -s exit:0 fsu_put a.img -p -R small/. /
+		atf_check -s exit:0 fsu_put b.img -p -R small/. /
+		[ "$(sha256sum <a.img)" = "$(sha256sum <b.img)" ] ||
+		    atf_fail "$t: differ after fsu_put"
+		# shellcheck disable=SC2086
+		env -u SOURCE_DATE_EPOCH fsu_newfs -q -t $t -s 64m c.img
+		cmp -s a.img c.img && atf_fail "$t: the UUID did not change"
+	done
+	true
+}
+
+atf_test_case ext34_errors
+ext34_errors_head() {
+	atf_set "descr" "bad -O features and -J sizes for ext2, ext3 and ext4 " \
+	    "fail with a one-line message and exit 1, leaving no image"
+}
+ext34_errors_body() {
+	h_init
+	atf_check -s exit:1 -e match:'unknown ext2 feature "nosuch"' \
+	    fsu_newfs -t ext4 -O nosuch -s 8m img
+	atf_check -s exit:1 \
+	    -e match:'does not make the ext2 feature "resize_inode"' \
+	    fsu_newfs -t ext4 -O resize_inode -s 8m img
+	atf_check -s exit:1 -e match:'64bit needs extent' \
+	    fsu_newfs -t ext4 -O ^extent -s 8m img
+	atf_check -s exit:1 -e match:'bad feature list' \
+	    fsu_newfs -t ext4 -O 'has journal' -s 8m img
+	atf_check -s exit:1 -e match:'bad ext2 feature' \
+	    fsu_newfs -t ext4 -O ^ -s 8m img
+	atf_check -s exit:1 -e match:'without the feature has_journal' \
+	    fsu_newfs -t ext2 -J size=4 -s 8m img
+	atf_check -s exit:1 -e match:'half the file system' \
+	    fsu_newfs -t ext4 -J size=100 -s 64m img
+	atf_check -s exit:1 -e match:'size=N' \
+	    fsu_newfs -t ext4 -J device=/dev/sdb -s 64m img
+	atf_check -s exit:1 -e match:'too few for a journal' \
+	    fsu_newfs -t ext4 -O has_journal -s 1m img
+	atf_check -s exit:1 -e match:'are for ext2, ext3 and ext4' \
+	    fsu_newfs -t ffs -O has_journal -s 8m img
+	atf_check -s exit:1 -e match:'format is 1 or 2' \
+	    fsu_newfs -t ext4 -O 123 -s 8m img
+	atf_check -s exit:1 -e match:'unknown file system type "ext5"' \
+	    fsu_newfs -t ext5 -s 8m img
+	[ ! -e img ] || atf_fail "left an image"
+}
+
 atf_test_case errors
 errors_head() {
 	atf_set "descr" "bad options and impossible sizes fail with a " \
@@ -646,6 +884,10 @@ atf_init_test_cases() {
 	atf_add_test_case fit
 	atf_add_test_case msdos
 	atf_add_test_case ext2fs
+	atf_add_test_case ext34
+	atf_add_test_case ext34_fit
+	atf_add_test_case ext34_reproducible
+	atf_add_test_case ext34_errors
 	atf_add_test_case errors
 	atf_add_test_case partition
 	atf_add_test_case reproducible
