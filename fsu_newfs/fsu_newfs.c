@@ -48,6 +48,7 @@ struct newfs_opts {
 	const char	*no_source;	/* -F */
 	int		 no_dryrun;	/* -N */
 	int		 no_quiet;	/* -q */
+	int		 no_inodes;	/* -E given */
 	uint64_t	 no_size;	/* -s, bytes */
 	char		 no_kopts[512];	/* the type's options */
 	char		 no_feats[256];	/* -O features, ':'-separated */
@@ -237,6 +238,7 @@ parse_args(int argc, char **argv, struct newfs_opts *no)
 				exit(1);
 			}
 			un->un_freefiles = (uint64_t)v;
+			no->no_inodes = 1;
 			break;
 		case 'e':
 			v = parse_amount(optarg, 1, &un->un_freepct);
@@ -358,9 +360,13 @@ parse_args(int argc, char **argv, struct newfs_opts *no)
 		exit(1);
 	}
 	if (no->no_source == NULL && (un->un_freebytes != 0 ||
-	    un->un_freepct != 0 || un->un_freefiles != 0 ||
-	    un->un_freefpct != 0)) {
+	    un->un_freepct != 0 || no->no_inodes)) {
 		fprintf(stderr, "fsu_newfs: -e and -E go with -F\n");
+		exit(1);
+	}
+	if (strcmp(no->no_fstype, "msdos") == 0 && no->no_inodes) {
+		fprintf(stderr, "fsu_newfs: -E does not apply to msdos (FAT "
+		    "has no inodes)\n");
 		exit(1);
 	}
 }

@@ -420,9 +420,183 @@ msdos_body() {
 	atf_check -s exit:1 -e match:'label' \
 	    fsu_newfs -t msdos -L 'a*b' -s 2m img
 	atf_check -s exit:1 -e not-empty fsu_newfs -t msdos -i 4096 -s 2m img
-	atf_check -s exit:1 -e match:'-F is not available for msdos' \
-	    fsu_newfs -t msdos -F ft img
+	atf_check -s exit:1 -e match:'^fsu_newfs: -E does not apply to msdos' \
+	    fsu_newfs -t msdos -F ft -E 10 img
 	[ ! -e img ] || atf_fail "left an image"
+}
+
+# mkfat DIR N [R]: N files for FAT: in the root up to 1,000, else in
+# two levels of directories; short names, long names with spaces, names
+# of 100 to 240 characters; sizes on either side of 512 to 8192 bytes
+# (R: made in reverse order); all with the same times.
+mkfat() {
+	python3 - "$@" <<'EOF2'
+import os, random, sys
+top, n = sys.argv[1], int(sys.argv[2])
+rev = len(sys.argv) > 3
+rnd = random.Random(n)
+blob = rnd.randbytes(65536)
+sizes = [0, 1, 100, 511, 512, 513, 700, 1023, 1024, 1025, 2047, 2048,
+         2049, 3000, 4095, 4096, 4097, 8191, 8192, 8193]
+ents = []
+for i in range(n):
+    d = top
+    if n > 1000:
+        d = os.path.join(top, 'dir%02d' % (i // 1000),
+                         'Sub Dir %d' % (i // 100 % 10))
+    k = i % 7
+    if k == 0:
+        name = 'F%d.TXT' % i
+    elif k == 1:
+        name = 'a long file name number %d with spaces.data' % i
+    elif k == 2:
+        name = ('%d-' % i) + 'LongName' * (13 + i % 17) + '.bin'
+    else:
+        name = 'file_%d.%s' % (i, 'dat' if k & 1 else 'Text')
+    size = sizes[i % len(sizes)]
+    off = (i * 7919) % (len(blob) - size)
+    ents.append((d, name, blob[off:off + size]))
+os.makedirs(top, exist_ok=True)
+for d, name, data in (reversed(ents) if rev else ents):
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, name), 'wb') as f:
+        f.write(data)
+paths = [os.path.join(r, x) for r, ds, fs in os.walk(top) for x in ds + fs]
+for p in paths + [top]:
+    os.utime(p, (1600000000, 1600000000))
+EOF2
+}
+
+# fatfit IMG WANT WHAT: after fatcheck, the volume has at least WANT
+# bytes free and at most 10% of its size (or 8 clusters) more.
+fatfit() {
+	cs=$(sed -n 's/.*cluster size \([0-9]*\)$/\1/p' newfs.out)
+	set -- "$1" "$2" "$3" $(sed -n \
+	    's/.*: [0-9]* files, \([0-9]*\)\/\([0-9]*\) clusters$/\1 \2/p' \
+	    fat.out)
+	[ -n "$cs" ] && [ $# = 5 ] || atf_fail "$3: no cluster counts"
+	size=$(stat -c %s "$1")
+	free=$((($5 - $4) * cs))
+	slack=$((size / 10))
+	[ $slack -ge $((8 * cs)) ] || slack=$((8 * cs))
+	[ $free -ge "$2" ] && [ $((free - $2)) -le $slack ] ||
+	    atf_fail "$3: $free bytes free in $size, $2 asked"
+}
+
+# mtcmp IMG DIR: mtools read back the names and contents of DIR.
+mtcmp() {
+	rm -rf mt.out
+	mkdir mt.out
+	mcopy -s -n -m -i "$1" '::*' mt.out/ 2>mt.err ||
+	    atf_fail "mcopy $1: $(head -n 3 mt.err)"
+	diff -r "$2" mt.out >mt.diff 2>&1 ||
+	    atf_fail "mtools read back other names or contents: $(head -n 5 mt.diff)"
+}
+
+atf_test_case msdos_fit
+msdos_fit_head() {
+	atf_set "descr" "-t msdos -F makes the smallest FAT volume that " \
+	    "holds a host tree (1 to 20,000 files, long names, sizes about " \
+	    "cluster boundaries), an archive or an mtree manifest with the " \
+	    "free space -e asks for: putting it in never runs out, fsck.fat " \
+	    "-n accepts the result, mtools read it back, and at most 10% " \
+	    "more is free; -O, -b honoured, -E refused; reproducible"
+	atf_set "require.progs" "python3 fsck.fat mcopy bsdtar"
+	atf_set "timeout" "900"
+}
+msdos_fit_body() {
+	h_init
+	for n in 1 10 1000 20000; do
+		mkfat t$n $n
+		for e in 0 1m; do
+			v="$n files, -e $e"
+			want=0
+			[ $e = 1m ] && want=1048576
+			rm -f img
+			atf_check -s exit:0 -o save:newfs.out \
+			    fsu_newfs -t msdos -F t$n -e $e img
+			grep -q "entries of t$n" newfs.out ||
+			    atf_fail "$v: $(cat newfs.out)"
+			# 1,000 names need a root of more than 512 entries.
+			[ $n != 1000 ] || ! grep -q ', 512 root directory' \
+			    newfs.out || atf_fail "$v: $(cat newfs.out)"
+			atf_check -s exit:0 -o empty -e empty \
+			    fsu_put img -R t$n/. /
+			fatcheck img
+			fatfit img $want "$v"
+		done
+		mtcmp img t$n
+		[ $n = 20000 ] || rm -rf t$n
+	done
+	# An archive and an mtree manifest.
+	mkfat src 1000
+	bsdtar -czf src.tgz -C src .
+	rm -f img
+	atf_check -s exit:0 -o save:newfs.out fsu_newfs -t msdos -F src.tgz img
+	atf_check -s exit:0 -o empty -e empty fsu_tar img -x -f src.tgz
+	fatcheck img
+	fatfit img 0 "archive"
+	mtcmp img src
+	(cd src && bsdtar -cf ../src.mtree --format=mtree \
+	    --options '!all,type,mode,size' .)
+	rm -f img
+	(cd src && atf_check -s exit:0 -o save:../newfs.out \
+	    fsu_newfs -t msdos -F ../src.mtree -e 10% ../img)
+	(cd src && atf_check -s exit:0 -o empty -e empty \
+	    fsu_tar ../img -x -f ../src.mtree)
+	fatcheck img
+	fatfit img $(($(stat -c %s img) / 10)) "manifest, -e 10%"
+	mtcmp img src
+	# -O and -b are honoured; FAT32 at its least size.
+	rm -f img
+	atf_check -s exit:0 -o save:newfs.out -o match:'FAT32, cluster size' \
+	    fsu_newfs -t msdos -O 32 -F src img
+	atf_check -s exit:0 -o empty -e empty fsu_put img -R src/. /
+	fatcheck img
+	mtcmp img src
+	rm -f img
+	atf_check -s exit:0 -o save:newfs.out \
+	    -o match:'FAT16, cluster size 8192$' \
+	    fsu_newfs -t msdos -O 16 -b 8192 -F t20000 img
+	atf_check -s exit:0 -o empty -e empty fsu_put img -R t20000/. /
+	fatcheck img
+	fatfit img 0 "-O 16 -b 8192"
+	rm -f img
+	atf_check -s exit:0 -o save:newfs.out -o match:'FAT12, cluster size' \
+	    fsu_newfs -t msdos -O 12 -F src img
+	atf_check -s exit:0 -o empty -e empty fsu_put img -R src/. /
+	fatcheck img
+	# Contents larger than the type holds (a sparse file) are refused.
+	mkdir big
+	truncate -s 300m big/sparse
+	rm -f img
+	atf_check -s exit:1 -e match:'do not fit a FAT12 volume' \
+	    fsu_newfs -t msdos -O 12 -F big img
+	truncate -s 5g big/sparse
+	atf_check -s exit:1 -e match:'at most 4 GiB' \
+	    fsu_newfs -t msdos -F big img
+	[ ! -e img ] || atf_fail "left an image"
+	# What FAT cannot hold is not counted: the put fails those alone.
+	rm -rf small
+	mksmall small
+	atf_check -s exit:0 -o save:newfs.out -o match:'4 entries not counted' \
+	    fsu_newfs -t msdos -F small img
+	atf_check -s exit:1 -o empty -e save:put.err fsu_put img -R small/. /
+	[ "$(grep -vc 'Operation not supported' put.err)" = 0 ] ||
+	    atf_fail "put: $(cat put.err)"
+	fatcheck img
+	fatfit img 0 "links and fifos"
+	# Reproducible: copies of a tree made in other orders.
+	mkfat r1 1000
+	mkfat r2 1000 R
+	SOURCE_DATE_EPOCH=1700000000
+	export SOURCE_DATE_EPOCH
+	rm -f a.img b.img
+	fsu_newfs -q -t msdos -F r1 a.img
+	atf_check -s exit:0 fsu_put a.img -R r1/. /
+	fsu_newfs -q -t msdos -F r2 b.img
+	atf_check -s exit:0 fsu_put b.img -R r2/. /
+	cmp -s a.img b.img || atf_fail "-t msdos -F: images differ"
 }
 
 atf_test_case ext2fs
@@ -883,6 +1057,7 @@ atf_init_test_cases() {
 	atf_add_test_case replace
 	atf_add_test_case fit
 	atf_add_test_case msdos
+	atf_add_test_case msdos_fit
 	atf_add_test_case ext2fs
 	atf_add_test_case ext34
 	atf_add_test_case ext34_fit

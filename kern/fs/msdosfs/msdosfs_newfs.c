@@ -13,12 +13,19 @@
  * Layout, with 512-byte sectors: the reserved sectors (1 for FAT12 and
  * FAT16; 32 for FAT32, with FSInfo in sector 1 and copies of the boot
  * sector and FSInfo in sectors 6 and 7), two FATs, the root directory
- * region (512 entries; FAT12/16 only), then the data clusters.  The FAT
+ * region (512 entries, or more for contents to fit; FAT12/16 only), then
+ * the data clusters.  The FAT
  * size is the smallest that maps every cluster the rest of the volume
  * holds.  The type must agree with the count of clusters (Microsoft's
  * rule: fewer than 4085 is FAT12, fewer than 65525 FAT16, else FAT32);
  * a cluster size or type that cannot make that count is refused.  The
  * FAT32 root directory is cluster 2, one cluster of zeros.
+ *
+ * Size to fit (kn_ent without kn_size, msdosfs_fit): the smallest volume
+ * whose clusters hold every regular file and directory of the entries
+ * (each rounded up to whole clusters; a directory's slots as the
+ * directory code makes them, msdosfs_dirops.c), the FAT12/16 root's
+ * names in its fixed region, and the free space asked for.
  *
  * The volume id comes from the clock and a random number, or with
  * SOURCE_DATE_EPOCH from the parameters alone, so that the same command
@@ -42,6 +49,7 @@
 
 #define NF_SECSIZE	512
 #define NF_ROOTENTS	512		/* FAT12/16 root directory entries */
+#define NF_MAXROOTENTS	65520		/* and at most, in whole sectors */
 #define NF_RSVD16	1
 #define NF_RSVD32	32
 #define NF_NFATS	2
@@ -52,10 +60,18 @@ static const char *const msdosfs_newfs_opts[] = {
 	"format", "bsize", "label", NULL
 };
 
+/* The options, parsed once. */
+struct nfopts {
+	int		o_type;		/* 12, 16, 32; 0: by the size */
+	uint32_t	o_bsize;	/* bytes per cluster; 0: by the size */
+	char		o_label[12];	/* space padded */
+};
+
 struct nfgeom {
 	int		g_type;		/* 12, 16, 32 */
 	uint32_t	g_spc;		/* sectors per cluster */
 	uint32_t	g_rsvd;		/* reserved sectors */
+	uint32_t	g_rootents;	/* root directory entries (12/16) */
 	uint32_t	g_rootsecs;	/* root directory sectors (12/16) */
 	uint32_t	g_fatsz;	/* sectors per FAT */
 	uint64_t	g_totsec;
@@ -109,7 +125,7 @@ layout(struct nfgeom *g)
 
 	g->g_rsvd = g->g_type == 32 ? NF_RSVD32 : NF_RSVD16;
 	g->g_rootsecs = g->g_type == 32 ? 0 :
-	    NF_ROOTENTS * DE_SIZE / NF_SECSIZE;
+	    howmany(g->g_rootents * DE_SIZE, NF_SECSIZE);
 	for (i = 0; i < 64; i++) {
 		meta = g->g_rsvd + NF_NFATS * fatsz + g->g_rootsecs;
 		if (meta >= g->g_totsec)
@@ -129,6 +145,13 @@ layout(struct nfgeom *g)
 	return 0;
 }
 
+static uint64_t
+max_clusters(int type)
+{
+	return type == 12 ? FAT12_MAXCLUSTERS : type == 16 ?
+	    FAT16_MAXCLUSTERS : FAT32_MAXCLUSTERS;
+}
+
 /* Does the cluster count make the type it is meant to? */
 static bool
 type_fits(const struct nfgeom *g)
@@ -146,48 +169,40 @@ type_fits(const struct nfgeom *g)
 	}
 }
 
+/* The options format, bsize and label, with their messages. */
 static int
-geom(const struct knewfs *kn, struct nfgeom *g)
+nf_opts(const struct knewfs *kn, struct nfopts *o)
 {
 	const char *opts = kn->kn_opts != NULL ? kn->kn_opts : "";
 	char label[32];
-	uint64_t v, bsize = 0;
-	bool typed = false;
+	uint64_t v;
 	size_t i, n;
 	int error;
 
-	memset(g, 0, sizeof(*g));
+	memset(o, 0, sizeof(*o));
 	if ((error = vfs_checkopts(opts, msdosfs_newfs_opts)) != 0) {
 		kprintf("newfs: msdos takes the options format, bsize and "
 		    "label\n");
 		return error;
 	}
-	g->g_totsec = kn->kn_size / NF_SECSIZE;
-	if (g->g_totsec > UINT32_MAX) {
-		kprintf("newfs: a FAT volume has at most 2^32 - 1 sectors\n");
-		return EINVAL;
-	}
-	g->g_type = g->g_totsec < 16 * 2048 ? 12 : g->g_totsec < 512 * 2048 ?
-	    16 : 32;
 	if ((error = nf_num(opts, "format", &v)) == 0) {
 		if (v != 12 && v != 16 && v != 32) {
 			kprintf("newfs: the FAT type is 12, 16 or 32\n");
 			return EINVAL;
 		}
-		g->g_type = (int)v;
-		typed = true;
+		o->o_type = (int)v;
 	} else if (error != ENOENT)
 		return error;
-	if ((error = nf_num(opts, "bsize", &bsize)) == 0) {
-		if (bsize < NF_SECSIZE || bsize > 65536 ||
-		    (bsize & (bsize - 1)) != 0) {
+	if ((error = nf_num(opts, "bsize", &v)) == 0) {
+		if (v < NF_SECSIZE || v > 65536 || (v & (v - 1)) != 0) {
 			kprintf("newfs: cluster size %llu is not a power of "
-			    "two from 512 to 65536\n", (unsigned long long)bsize);
+			    "two from 512 to 65536\n", (unsigned long long)v);
 			return EINVAL;
 		}
+		o->o_bsize = (uint32_t)v;
 	} else if (error != ENOENT)
 		return error;
-	memset(g->g_label, ' ', 11);
+	memset(o->o_label, ' ', 11);
 	if ((error = vfs_getopt(opts, "label", label, sizeof(label))) == 0) {
 		n = strlen(label);
 		if (n == 0 || n > 11) {
@@ -205,39 +220,84 @@ geom(const struct knewfs *kn, struct nfgeom *g)
 				    "\"%c\"\n", label[i]);
 				return EINVAL;
 			}
-			g->g_label[i] = (char)c;
+			o->o_label[i] = (char)c;
 		}
 	} else if (error != ENOENT)
 		return error;
 	else
-		memcpy(g->g_label, "NO NAME    ", 11);
-	g->g_label[11] = '\0';
+		memcpy(o->o_label, "NO NAME    ", 11);
+	o->o_label[11] = '\0';
+	return 0;
+}
 
-	/*
-	 * The cluster size asked for, or the default; without a type
-	 * asked for, the default type for the size may move to the one
-	 * the count of clusters makes.
-	 */
-	g->g_spc = bsize != 0 ? (uint32_t)(bsize / NF_SECSIZE) :
+/*
+ * The geometry of a volume of size bytes with rootents root entries
+ * (FAT12/16).  The cluster size asked for, or the default; without a
+ * type asked for, the default type for the size moves to the one the
+ * count of clusters makes, and a root directory too large for FAT12/16
+ * makes FAT32.  Errors: ENOSPC when the size is too small for the type,
+ * EFBIG when too large, EINVAL otherwise; quiet says no message.
+ */
+static int
+nf_geom(const struct nfopts *o, uint64_t size, uint64_t rootents,
+    bool quiet, struct nfgeom *g)
+{
+	bool typed = o->o_type != 0, up = false;
+	uint32_t bsize = o->o_bsize;
+	int error = 0, i;
+
+	memset(g, 0, sizeof(*g));
+	memcpy(g->g_label, o->o_label, sizeof(g->g_label));
+	g->g_totsec = size / NF_SECSIZE;
+	if (g->g_totsec > UINT32_MAX) {
+		if (!quiet)
+			kprintf("newfs: a FAT volume has at most 2^32 - 1 "
+			    "sectors\n");
+		return EFBIG;
+	}
+	g->g_type = typed ? o->o_type : g->g_totsec < 16 * 2048 ? 12 :
+	    g->g_totsec < 512 * 2048 ? 16 : 32;
+	g->g_rootents = (uint32_t)MIN(rootents, NF_MAXROOTENTS);
+	if (g->g_type != 32 && rootents > NF_MAXROOTENTS) {
+		if (typed) {
+			if (!quiet)
+				kprintf("newfs: the root directory needs %llu "
+				    "entries, more than FAT%d has there\n",
+				    (unsigned long long)rootents, g->g_type);
+			return EFBIG;
+		}
+		g->g_type = 32;
+		up = true;
+	}
+	g->g_spc = bsize != 0 ? bsize / NF_SECSIZE :
 	    default_spc(g->g_type, g->g_totsec);
-	for (;;) {
+	for (i = 0; i < 64; i++) {
 		if ((error = layout(g)) != 0)
 			break;
 		if (type_fits(g))
 			return 0;
+		error = g->g_clusters > max_clusters(g->g_type) ? EFBIG :
+		    ENOSPC;
 		if (!typed && bsize == 0 && g->g_type == 12 &&
 		    g->g_clusters > FAT12_MAXCLUSTERS && g->g_spc < 64) {
 			g->g_spc *= 2;
 			continue;
 		}
-		if (!typed && g->g_type == 32 &&
+		/* A cluster size asked for: the type its count makes. */
+		if (!typed && bsize != 0 && g->g_type != 32 &&
+		    g->g_clusters > max_clusters(g->g_type)) {
+			g->g_type = g->g_type == 12 ? 16 : 32;
+			up = true;
+			continue;
+		}
+		if (!typed && !up && g->g_type == 32 &&
 		    g->g_clusters <= FAT16_MAXCLUSTERS) {
 			g->g_type = 16;
 			if (bsize == 0)
 				g->g_spc = default_spc(16, g->g_totsec);
 			continue;
 		}
-		if (!typed && g->g_type == 16 &&
+		if (!typed && !up && g->g_type == 16 &&
 		    g->g_clusters <= FAT12_MAXCLUSTERS) {
 			g->g_type = 12;
 			continue;
@@ -263,14 +323,214 @@ geom(const struct knewfs *kn, struct nfgeom *g)
 			g->g_spc /= 2;
 			continue;
 		}
-		error = EINVAL;
 		break;
 	}
-	kprintf("newfs: %llu bytes with %u-byte clusters make no FAT%d "
-	    "volume (%llu clusters)\n", (unsigned long long)kn->kn_size,
-	    g->g_spc * NF_SECSIZE, g->g_type,
-	    (unsigned long long)g->g_clusters);
-	return EINVAL;
+	if (error == 0 || error == EINVAL)
+		error = EINVAL;
+	if (!quiet)
+		kprintf("newfs: %llu bytes with %u-byte clusters make no FAT%d "
+		    "volume (%llu clusters)\n", (unsigned long long)size,
+		    g->g_spc * NF_SECSIZE, g->g_type,
+		    (unsigned long long)g->g_clusters);
+	return error;
+}
+
+/* ------------------------------------------------------- size to fit */
+
+/*
+ * What a FAT volume holds of the entries: directories and regular files,
+ * each once.  Hard links, symbolic links, device nodes, fifos and sockets
+ * cannot be made on FAT (fsu_put and fsu_tar fail them and write
+ * nothing), so they take no room.
+ */
+static bool
+fit_held(const struct knewfs_ent *ke)
+{
+	return !(ke->ke_flags & KNEWFS_LINK) &&
+	    (ke->ke_type == DT_DIR || ke->ke_type == DT_REG);
+}
+
+/*
+ * Directory slots a name of namlen bytes takes at most: the short entry
+ * and a long name of 13 UTF-16 units a slot (UTF-8 never has fewer bytes
+ * than UTF-16 units).
+ */
+static uint64_t
+fit_slots(uint16_t namlen)
+{
+	return 1 + howmany((uint64_t)namlen, LFN_CHARS);
+}
+
+/*
+ * The root directory entries the entries of kn need on FAT12/16: the
+ * label's and the names in the root, in whole sectors, at least the
+ * usual 512 (all of them, as mkfs.fat -r does).  *skipped gets the count
+ * of entries FAT cannot hold.
+ */
+static uint64_t
+fit_rootents(const struct knewfs *kn, size_t *skipped)
+{
+	uint64_t slots = 1;
+	size_t i, n = 0;
+
+	for (i = 1; i < kn->kn_nent; i++) {
+		if (!fit_held(&kn->kn_ent[i]))
+			n++;
+		else if (kn->kn_ent[i].ke_parent == 0)
+			slots += fit_slots(kn->kn_ent[i].ke_namlen);
+	}
+	if (skipped != NULL)
+		*skipped = n;
+	return MAX(NF_ROOTENTS, roundup(slots, NF_SECSIZE / DE_SIZE));
+}
+
+struct fitc {
+	uint64_t	*fc_slots;	/* per directory entry */
+	uint64_t	 fc_need[8];	/* clusters, root aside, by log2 spc */
+	bool		 fc_known[8];
+};
+
+/* The clusters of the entries but the root for spc sectors a cluster. */
+static uint64_t
+fit_clusters(const struct knewfs *kn, struct fitc *fc, uint32_t spc)
+{
+	const struct knewfs_ent *ke = kn->kn_ent;
+	uint64_t csize = (uint64_t)spc * NF_SECSIZE, n = 0;
+	unsigned l = 0;
+	size_t i;
+
+	while ((1u << l) < spc)
+		l++;
+	if (fc->fc_known[l])
+		return fc->fc_need[l];
+	for (i = 1; i < kn->kn_nent; i++) {
+		if (!fit_held(&ke[i]))
+			continue;
+		if (ke[i].ke_type == DT_REG)
+			n += howmany(ke[i].ke_size, csize);
+		else	/* "." and "..", the names; at least one cluster */
+			n += howmany((fc->fc_slots[i] + 2) * DE_SIZE, csize);
+	}
+	fc->fc_need[l] = n;
+	fc->fc_known[l] = true;
+	return n;
+}
+
+/* The clusters a volume of geometry g needs to hold the entries. */
+static uint64_t
+fit_need(const struct knewfs *kn, struct fitc *fc, const struct nfgeom *g)
+{
+	uint64_t csize = (uint64_t)g->g_spc * NF_SECSIZE, n, freeb;
+
+	n = fit_clusters(kn, fc, g->g_spc);
+	if (g->g_type == 32)
+		n += MAX(1, howmany(fc->fc_slots[0] * DE_SIZE, csize));
+	freeb = kn->kn_freebytes + g->g_totsec * NF_SECSIZE * kn->kn_freepct /
+	    100;
+	return n + howmany(freeb, csize);
+}
+
+/*
+ * Size to fit: the smallest size whose volume holds the entries of kn
+ * with the free space asked for, in kn->kn_size.  For each size tried the
+ * geometry is the one that size makes (the type and cluster size asked
+ * for, or the defaults for the size), exactly as the volume will be
+ * made; if it does not hold the entries, the next size tried is the
+ * least that would with that geometry.  The defaults' cluster size only
+ * shrinks as the size grows where the default type changes (16 MiB to
+ * FAT16, 512 MiB to FAT32): those sizes are tried on the way.
+ */
+static int
+msdosfs_fit(struct knewfs *kn)
+{
+	static const uint64_t steps[] = { 16 * 2048, 512 * 2048 };
+	const struct knewfs_ent *ke = kn->kn_ent;
+	struct nfopts o;
+	struct nfgeom g;
+	struct fitc fc;
+	uint64_t sec, next, need, fatsz, rootents;
+	size_t i;
+	int error, tries;
+
+	if (kn->kn_nent == 0 || ke[0].ke_type != DT_DIR)
+		return EINVAL;
+	if (kn->kn_freefiles != 0 || kn->kn_freefpct != 0) {
+		kprintf("newfs: FAT has no inodes to leave free\n");
+		return EINVAL;
+	}
+	if ((error = nf_opts(kn, &o)) != 0)
+		return error;
+	memset(&fc, 0, sizeof(fc));
+	fc.fc_slots = kmem_zalloc(kn->kn_nent * sizeof(*fc.fc_slots));
+	fc.fc_slots[0] = 1;		/* the label */
+	for (i = 1; i < kn->kn_nent; i++) {
+		if (ke[i].ke_parent >= i ||
+		    ke[ke[i].ke_parent].ke_type != DT_DIR) {
+			error = EINVAL;
+			goto out;
+		}
+		if (!fit_held(&ke[i]))
+			continue;
+		if (ke[i].ke_type == DT_REG && ke[i].ke_size > UINT32_MAX) {
+			kprintf("newfs: a file of %llu bytes: FAT files hold "
+			    "at most 4 GiB - 1\n",
+			    (unsigned long long)ke[i].ke_size);
+			error = EFBIG;
+			goto out;
+		}
+		fc.fc_slots[ke[i].ke_parent] += fit_slots(ke[i].ke_namlen);
+	}
+	rootents = fit_rootents(kn, NULL);
+
+	/* From the bare data in 512-byte clusters, upwards. */
+	sec = fit_clusters(kn, &fc, 1) + 4;
+	for (tries = 0; tries < 100000; tries++) {
+		error = nf_geom(&o, sec * NF_SECSIZE, rootents, true, &g);
+		if (error == EFBIG)
+			break;
+		if (error != 0) {
+			/* Too small for the type: a little larger. */
+			sec += MAX(1, sec / 1024);
+			continue;
+		}
+		need = fit_need(kn, &fc, &g);
+		if (g.g_clusters >= need) {
+			kn->kn_size = sec * NF_SECSIZE;
+			error = 0;
+			goto out;
+		}
+		fatsz = howmany((need + 2) * (uint64_t)g.g_type, 8 *
+		    NF_SECSIZE);
+		next = g.g_rsvd + NF_NFATS * fatsz + g.g_rootsecs +
+		    need * g.g_spc;
+		if (next <= sec)
+			next = sec + g.g_spc;
+		for (i = 0; i < sizeof(steps) / sizeof(steps[0]); i++)
+			if (sec < steps[i] && next > steps[i])
+				next = steps[i];
+		sec = next;
+	}
+	if (o.o_type != 0)
+		kprintf("newfs: the contents do not fit a FAT%d volume\n",
+		    o.o_type);
+	error = EFBIG;
+out:
+	kmem_free(fc.fc_slots, kn->kn_nent * sizeof(*fc.fc_slots));
+	return error;
+}
+
+/* The geometry of the volume kn asks for, with its messages. */
+static int
+geom(const struct knewfs *kn, struct nfgeom *g)
+{
+	struct nfopts o;
+	int error;
+
+	if ((error = nf_opts(kn, &o)) != 0)
+		return error;
+	error = nf_geom(&o, kn->kn_size, kn->kn_ent != NULL ?
+	    fit_rootents(kn, NULL) : NF_ROOTENTS, false, g);
+	return error != 0 ? EINVAL : 0;
 }
 
 /* Write len bytes at sector sec. */
@@ -322,7 +582,8 @@ boot_sector(const struct nfgeom *g, uint32_t volid, uint8_t *b)
 	b[BPB_SECPERCLUS] = (uint8_t)g->g_spc;
 	msdosfs_wr16(b + BPB_RSVDSECCNT, (uint16_t)g->g_rsvd);
 	b[BPB_NUMFATS] = NF_NFATS;
-	msdosfs_wr16(b + BPB_ROOTENTCNT, g->g_type == 32 ? 0 : NF_ROOTENTS);
+	msdosfs_wr16(b + BPB_ROOTENTCNT, g->g_type == 32 ? 0 :
+	    (uint16_t)g->g_rootents);
 	if (g->g_type != 32 && g->g_totsec < 65536)
 		msdosfs_wr16(b + BPB_TOTSEC16, (uint16_t)g->g_totsec);
 	else
@@ -368,19 +629,38 @@ msdosfs_newfs(struct vnode *devvp, struct newfs_args *na)
 	unsigned i;
 	int error;
 
-	if (kn->kn_ent != NULL && kn->kn_size == 0)
-		return EOPNOTSUPP;	/* no fit yet */
+	if (kn->kn_ent != NULL && kn->kn_size == 0) {
+		if ((error = msdosfs_fit(kn)) != 0)
+			return error;
+		if (devvp == NULL && kn->kn_print == NULL)
+			return 0;	/* only the size was asked for */
+	}
 	if ((error = geom(kn, &g)) != 0)
 		return error;
 	kn->kn_fssize = g.g_totsec * NF_SECSIZE;
 	kn->kn_avail = (g.g_clusters - (g.g_type == 32 ? 1 : 0)) * g.g_spc *
 	    NF_SECSIZE;
-	kn->kn_files = g.g_type == 32 ? 0 : NF_ROOTENTS;
+	kn->kn_files = g.g_type == 32 ? 0 : g.g_rootents;
 	newfs_print(na, "%.2f MiB (%llu sectors) FAT%d, cluster size %u",
 	    (double)kn->kn_fssize / (1024 * 1024),
 	    (unsigned long long)g.g_totsec, g.g_type, g.g_spc * NF_SECSIZE);
-	newfs_print(na, "%llu clusters, %u sectors per FAT, %d FATs",
-	    (unsigned long long)g.g_clusters, g.g_fatsz, NF_NFATS);
+	if (g.g_type == 32)
+		newfs_print(na, "%llu clusters, %u sectors per FAT, %d FATs",
+		    (unsigned long long)g.g_clusters, g.g_fatsz, NF_NFATS);
+	else
+		newfs_print(na, "%llu clusters, %u sectors per FAT, %d FATs, "
+		    "%u root directory entries",
+		    (unsigned long long)g.g_clusters, g.g_fatsz, NF_NFATS,
+		    g.g_rootents);
+	if (kn->kn_ent != NULL) {
+		size_t skipped;
+
+		(void)fit_rootents(kn, &skipped);
+		if (skipped > 0)
+			newfs_print(na, "%zu entries not counted: FAT holds no "
+			    "hard links, symbolic links, devices or fifos",
+			    skipped);
+	}
 	if (devvp == NULL)
 		return 0;
 
