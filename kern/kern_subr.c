@@ -175,6 +175,37 @@ kclock_gmtoff(int64_t t)
 	return off;
 }
 
+/* Days since 1970-01-01 of a date of the proleptic Gregorian calendar. */
+int64_t
+kclock_days(int64_t y, int m, int d)
+{
+	int64_t era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+/* The date of day z since 1970-01-01 (the inverse of kclock_days). */
+void
+kclock_civil(int64_t z, int64_t *yp, int *mp, int *dp)
+{
+	int64_t era, doe, yoe, doy, mp0;
+
+	z += 719468;
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = z - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp0 = (5 * doy + 2) / 153;
+	*dp = (int)(doy - (153 * mp0 + 2) / 5 + 1);
+	*mp = (int)(mp0 < 10 ? mp0 + 3 : mp0 - 9);
+	*yp = yoe + era * 400 + (*mp <= 2);
+}
+
 /* The time stamp a file system writes for "now". */
 void
 vfs_timestamp(struct ktimespec *ts)

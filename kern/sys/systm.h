@@ -64,6 +64,8 @@ void	vfs_timestamp(struct ktimespec *);
 void	kclock_clamp(struct ktimespec *);
 bool	kclock_reproducible(void);
 int32_t	kclock_gmtoff(int64_t);
+int64_t	kclock_days(int64_t, int, int);
+void	kclock_civil(int64_t, int64_t *, int *, int *);
 
 /* In-place sort (heap sort). */
 void	ksort(void *, size_t, size_t, int (*)(const void *, const void *));

@@ -35,20 +35,6 @@ cd9660_both32(const uint8_t *p, uint32_t *vp)
 	return *vp == be ? 0 : EIO;
 }
 
-/* Days from 1970-01-01 to y-m-d (proleptic Gregorian). */
-static int64_t
-days_from_civil(int64_t y, int m, int d)
-{
-	int64_t era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
 static void
 mktime_iso(int64_t y, int mo, int d, int h, int mi, int s, int8_t off,
     int32_t nsec, struct ktimespec *ts)
@@ -59,7 +45,7 @@ mktime_iso(int64_t y, int mo, int d, int h, int mi, int s, int8_t off,
 		ts->tv_nsec = 0;
 		return;
 	}
-	ts->tv_sec = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 +
+	ts->tv_sec = kclock_days(y, mo, d) * 86400 + h * 3600 + mi * 60 +
 	    s - (int64_t)off * 15 * 60;
 	ts->tv_nsec = nsec;
 }

@@ -482,37 +482,6 @@ msdosfs_lfn_chksum(const uint8_t *sfn)
 	return sum;
 }
 
-/* Days since 1970-01-01 of a date of the proleptic Gregorian calendar. */
-static int64_t
-days_from_civil(int64_t y, int m, int d)
-{
-	int64_t era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
-/* The date of day z since 1970-01-01. */
-static void
-civil_from_days(int64_t z, int64_t *yp, int *mp, int *dp)
-{
-	int64_t era, doe, yoe, doy, mp0;
-
-	z += 719468;
-	era = (z >= 0 ? z : z - 146096) / 146097;
-	doe = z - era * 146097;
-	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	mp0 = (5 * doy + 2) / 153;
-	*dp = (int)(doy - (153 * mp0 + 2) / 5 + 1);
-	*mp = (int)(mp0 < 10 ? mp0 + 3 : mp0 - 9);
-	*yp = yoe + era * 400 + (*mp <= 2);
-}
-
 /*
  * The host's offset from UTC at time t, asked once per 15 minutes of
  * time: since 1980 every zone's offsets and transitions are whole
@@ -554,7 +523,7 @@ msdosfs_unix2dos(struct msdosfsmount *pmp, const struct ktimespec *ts,
 
 	days = t >= 0 ? t / 86400 : (t - 86399) / 86400;
 	secs = t - days * 86400;
-	civil_from_days(days, &y, &m, &d);
+	kclock_civil(days, &y, &m, &d);
 	if (y < 1980) {
 		y = 1980, m = 1, d = 1, secs = 0, nsec = 0;
 	} else if (y > 2107) {
@@ -590,7 +559,7 @@ msdosfs_dos2unix(struct msdosfsmount *pmp, uint16_t date, uint16_t time,
 	s = s > 58 ? 58 : s;
 	if (tenth >= 200)
 		tenth = 0;
-	local = days_from_civil(1980 + (date >> DD_YEAR_SHIFT), m, d) *
+	local = kclock_days(1980 + (date >> DD_YEAR_SHIFT), m, d) *
 	    86400 + h * 3600 + mi * 60 + s + tenth / 100;
 	if (pmp->pm_gmtoff_set) {
 		t = local - pmp->pm_gmtoff;
