@@ -118,9 +118,10 @@ struct vnodeops {
 /*
  * Contracts of the less obvious operations:
  *
- * vop_lookup(dvp, name, len, &vp): find name in directory dvp.  "." gives
- *   dvp itself (referenced again); ".." gives the parent within the same
- *   file system (the VFS handles crossing mount points).  ENOENT if absent.
+ * vop_lookup(dvp, name, len, &vp): find name in directory dvp.  Never
+ *   called with "." (namei gives dvp itself); ".." gives the parent within
+ *   the same file system (the VFS handles crossing mount points).  ENOENT
+ *   if absent.
  * vop_create(dvp, name, len, va, &vp): make a node of type va->va_type
  *   (VREG, VFIFO, VSOCK, VCHR, VBLK; va_rdev for devices) with the mode,
  *   owner and group in va.  EEXIST if the name exists.

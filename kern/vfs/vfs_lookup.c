@@ -67,7 +67,7 @@ cross_down(struct vnode **vpp)
 	return 0;
 }
 
-/* Look up one component in dp; handles ".." and mount points. */
+/* Look up one component in dp; handles ".", ".." and mount points. */
 static int
 lookup_one(struct nameidata *ndp, struct vnode **dpp, const char *name,
     size_t len, struct vnode **vpp)
@@ -102,7 +102,11 @@ lookup_one(struct nameidata *ndp, struct vnode **dpp, const char *name,
 			}
 		}
 	}
-	if ((error = VOP_LOOKUP(dp, name, len, &vp)) != 0)
+	/* "." is the directory itself, in every file system. */
+	if (len == 1 && name[0] == '.') {
+		vref(dp);
+		vp = dp;
+	} else if ((error = VOP_LOOKUP(dp, name, len, &vp)) != 0)
 		return error;
 	if ((error = cross_down(&vp)) != 0) {
 		vrele(vp);

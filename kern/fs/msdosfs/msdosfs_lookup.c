@@ -924,11 +924,6 @@ msdosfs_lookup(struct vnode *dvp, const char *name, size_t len,
 
 	if (dvp->v_type != VDIR)
 		return ENOTDIR;
-	if (len == 1 && name[0] == '.') {
-		vref(dvp);
-		*vpp = dvp;
-		return 0;
-	}
 	if (len == 2 && name[0] == '.' && name[1] == '.') {
 		if ((error = parent_key(dp, &key)) != 0)
 			return error;

@@ -90,11 +90,6 @@ rootfs_lookup(struct vnode *dvp, const char *name, size_t len,
 	struct rootfs_node *dir = VTORN(dvp);
 	struct rootfs_dirent *de;
 
-	if (len == 1 && name[0] == '.') {
-		vref(dvp);
-		*vpp = dvp;
-		return 0;
-	}
 	if (len == 2 && name[0] == '.' && name[1] == '.')
 		return vcache_get(dvp->v_mount, dir->rn_parent->rn_ino, vpp);
 	if ((de = dir_find(dir, name, len)) == NULL)
